@@ -1,0 +1,84 @@
+# taskboard-sre: every operator and developer entry point. `make help` lists them by phase.
+# Concern-specific targets live in mk/*.mk (infrastructure, observability, frontend, ...),
+# included below; this file holds setup, the local app and the quality gate.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+export PATH := $(CURDIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# Lock so concurrent make invocations never run two npm installs into one node_modules.
+NPM_LOCK := $(CURDIR)/.cache/npm.lock
+
+# Filled in by mk/*.mk: extra steps of `make demo`, `make test` and `make bench`.
+DEMO_STEPS :=
+TEST_TARGETS :=
+BENCH_TARGETS :=
+
+##@ Setup
+
+.PHONY: help
+help: ## List every target, grouped by phase
+	@awk -f scripts/help.awk $(MAKEFILE_LIST)
+
+DEPS_STAMP := node_modules/.deps-stamp
+$(DEPS_STAMP): package.json package-lock.json $(wildcard */package.json)
+	@mkdir -p node_modules .cache
+	flock $(NPM_LOCK) npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: deps
+deps: $(DEPS_STAMP) ## Install npm dependencies (npm ci, only when the lock file changed)
+
+.PHONY: tools
+tools: ## Install helm, actionlint, promtool, amtool, chromium, nginx (pinned, idempotent)
+	@scripts/tools.sh
+
+.PHONY: doctor
+doctor: ## Print the version of every tool the project uses
+	@scripts/doctor.sh
+
+.PHONY: build
+build: deps ## Compile the contracts and the API to JavaScript
+	tsc -b contracts api/tsconfig.build.json
+
+include $(sort $(wildcard mk/*.mk))
+
+##@ Local
+
+.PHONY: demo
+demo: build $(DEMO_STEPS) ## Run the app on http://localhost:3000 with embedded PostgreSQL + cache (no env needed)
+	@echo "demo: API on http://localhost:3000  (docs: /docs, readiness: /health/ready, metrics: /metrics)"
+	@echo "demo: data kept in $(CURDIR)/.data/pglite across restarts; Ctrl-C stops it"
+	cd api && exec node --enable-source-maps dist/src/main.js
+
+.PHONY: migrate
+migrate: build ## Run database migrations against DATABASE_URL (guarded by an advisory lock)
+	cd api && node --enable-source-maps dist/src/cli/migrate.js
+
+##@ Quality
+
+.PHONY: lint
+lint: deps ## Lint and format-check the whole repository (Biome)
+	biome check .
+
+.PHONY: typecheck
+typecheck: deps ## Type-check every TypeScript project (strict)
+	tsc -b contracts api/tsconfig.json
+
+.PHONY: test-api
+test-api: build ## API end-to-end tests against DATABASE_URL/REDIS_URL (embedded defaults when unset)
+	cd api && vitest run
+
+.PHONY: test-api-embedded
+test-api-embedded: build ## API end-to-end tests against the embedded defaults (PGlite + in-process cache)
+	cd api && env -u DATABASE_URL -u REDIS_URL TASKBOARD_TEST_EMBEDDED=1 vitest run --project e2e
+
+.PHONY: test
+test: deps tools lint typecheck test-api test-api-embedded $(TEST_TARGETS) ## Everything CI runs
+	@echo "test: all suites passed"
+
+.PHONY: bench
+bench: build $(BENCH_TARGETS) ## Benchmarks against real PostgreSQL/Redis; exits non-zero below target
+	cd api && node --enable-source-maps dist/bench/run.js

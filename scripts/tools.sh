@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs the external tools the project runs, idempotently. A tool already on PATH (or in
+# ./bin) is used as it is; otherwise a pinned version is installed: Go tools into ./bin
+# (git-ignored), Debian packages through apt when it is available.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="$PWD/bin"
+mkdir -p "$BIN"
+export PATH="$BIN:$PATH"
+
+# Pinned versions. k6 is deliberately absent: it is AGPL-licensed and not to be used here, so
+# the load tests and benchmarks use autocannon (an npm devDependency) instead.
+HELM_MODULE="helm.sh/helm/v3/cmd/helm@v3.22.0"
+ACTIONLINT_MODULE="github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+go_tool() { # name module
+  local name=$1 module=$2
+  if have "$name"; then return 0; fi
+  if ! have go; then
+    echo "tools: $name missing and Go is not installed; install Go or $name yourself" >&2
+    return 1
+  fi
+  echo "tools: go install $module -> bin/"
+  GOBIN="$BIN" GOFLAGS=-mod=mod go install "$module"
+}
+
+APT_UPDATED=0
+apt_tool() { # command package
+  local cmd=$1 pkg=$2
+  if have "$cmd"; then return 0; fi
+  if ! have apt-get || [ "$(id -u)" -ne 0 ]; then
+    echo "tools: $cmd missing; install the Debian package '$pkg' (needs apt and root)" >&2
+    return 1
+  fi
+  if [ "$APT_UPDATED" = 0 ]; then
+    apt-get update -qq
+    APT_UPDATED=1
+  fi
+  echo "tools: apt-get install $pkg"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null
+}
+
+# Every tool is attempted even if one fails, then the script fails if any did.
+failed=0
+go_tool helm "$HELM_MODULE" || failed=1
+go_tool actionlint "$ACTIONLINT_MODULE" || failed=1
+apt_tool promtool prometheus || failed=1
+apt_tool amtool prometheus-alertmanager || failed=1
+apt_tool chromium chromium || failed=1
+apt_tool nginx nginx-light || failed=1
+exit "$failed"
