@@ -1,0 +1,64 @@
+import fastifyCookie from '@fastify/cookie';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import type { CoreServices } from './core/core.module';
+import { NestPinoLogger } from './core/logger';
+import { ApiExceptionFilter } from './http/exceptions.filter';
+import { registerRequestHooks, requestIdFrom } from './http/request-hooks';
+import { StrictValidationPipe } from './http/validation.pipe';
+
+/** Builds the whole HTTP application (not yet listening). Used by main.ts and by the tests. */
+export async function createApp(core: CoreServices, databaseUrl: string): Promise<NestFastifyApplication> {
+  const { config, logger, metrics, lifecycle } = core;
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    // One line per request is written by our onResponse hook, not by Fastify.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
+    genReqId: requestIdFrom,
+    trustProxy: trustProxyOption(config.http.trustProxy),
+    bodyLimit: config.http.bodyLimit,
+    // In-flight requests on kept-alive connections finish normally during shutdown.
+    return503OnClosing: false,
+  });
+  registerRequestHooks(adapter.getInstance(), metrics, lifecycle);
+  // JSON only: anything else is a 415 (Fastify's built-in JSON parser stays; Nest adds none).
+  adapter.getInstance().removeContentTypeParser('text/plain');
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(core, databaseUrl), adapter, {
+    logger: new NestPinoLogger(logger),
+    bodyParser: false,
+  });
+  await app.register(fastifyCookie);
+  app.useGlobalPipes(new StrictValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter(logger, metrics));
+
+  const openapi = new DocumentBuilder()
+    .setTitle('taskboard API')
+    .setDescription('Tasks with JWT auth. Refresh tokens travel only in an httpOnly cookie scoped to /api/auth.')
+    .setVersion('1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi), {
+    jsonDocumentUrl: 'docs/json',
+  });
+
+  await app.init();
+  const pool = (app.get(DataSource).driver as unknown as { master: Pool }).master;
+  metrics.poolStats = () => ({
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+    max: config.database.poolMax,
+  });
+  return app;
+}
+
+/** A hop count becomes "trust the nearest N proxies" (Fastify's typings omit the numeric form). */
+function trustProxyOption(value: boolean | number | string[]) {
+  return typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
+}

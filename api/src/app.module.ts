@@ -1,0 +1,30 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { AuthModule } from './auth/auth.module';
+import { CoreModule, type CoreServices } from './core/core.module';
+import { dataSourceOptions } from './database/data-source';
+import { HealthModule } from './health/health.module';
+import { TasksModule } from './tasks/tasks.module';
+
+@Module({})
+export class AppModule {
+  static with(core: CoreServices, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.with(core),
+        // Few, quick retries: a pod that cannot reach its database at boot should restart, not hang.
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(core.config, databaseUrl, core.logger),
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
+        PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
+        HealthModule,
+        AuthModule,
+        TasksModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import type { AccessClaims } from './auth.service';
+import { SessionState } from './session-state';
+
+export interface AuthUser {
+  id: string;
+  sessionId: string;
+}
+
+/**
+ * Access tokens: HS256 only (an `alg: none` or RS/HS confusion token fails), our issuer and
+ * audience only, unexpired, and their session not revoked (checked on every request so
+ * logout is immediate).
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly sessions: SessionState,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.auth.jwtSecret,
+      algorithms: ['HS256'],
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(payload: Partial<AccessClaims>): Promise<AuthUser> {
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new UnauthorizedException();
+    if (!(await this.sessions.isActive(payload.sid, payload.sub))) throw new UnauthorizedException('Session ended');
+    return { id: payload.sub, sessionId: payload.sid };
+  }
+}

@@ -1,0 +1,96 @@
+import KeyvRedis from '@keyv/redis';
+import { type Cache, createCache } from 'cache-manager';
+import { Keyv } from 'keyv';
+import { LRUCache } from 'lru-cache';
+import type { AppMetrics } from '../metrics/app-metrics';
+import type { RedisConnection } from '../redis/redis-connection';
+
+export type CacheName = 'tasks' | 'sessions';
+
+/**
+ * cache-manager over Keyv (Redis when configured, a bounded in-process LRU otherwise), made
+ * safe to put in front of the database: every operation has a deadline and never throws. A
+ * failed or slow cache reads as a miss and counts an error, so a Redis outage degrades to
+ * uncached reads instead of failing requests.
+ */
+export class AppCache {
+  readonly backend: 'redis' | 'memory';
+  private readonly cache: Cache;
+
+  constructor(
+    private readonly metrics: AppMetrics,
+    private readonly opTimeoutMs: number,
+    private readonly redis: RedisConnection | undefined,
+  ) {
+    this.backend = redis ? 'redis' : 'memory';
+    const store = redis
+      ? new KeyvRedis(redis.client, { throwOnErrors: true, throwOnConnectError: true })
+      : new LRUCache<string, object>({ max: 50_000 });
+    const keyv = new Keyv({ store, namespace: 'taskboard', throwOnErrors: true });
+    keyv.on('error', () => undefined); // Counted where the operation fails; never an unhandled event.
+    this.cache = createCache({ stores: [keyv] });
+    metrics.cacheUp.set({ backend: this.backend }, 1);
+  }
+
+  /** True while the backend is reachable (always for the in-process cache). */
+  get healthy(): boolean {
+    return this.redis ? this.redis.ready : true;
+  }
+
+  async get<T>(name: CacheName, key: string): Promise<T | undefined> {
+    if (!this.healthy) return this.failed(name);
+    try {
+      // cache-manager swallows store errors on get; read through the store to see them.
+      const value = await this.deadline(this.cache.stores[0]!.get<T>(key));
+      this.ok();
+      this.metrics.cacheOps.inc({ cache: name, result: value === undefined ? 'miss' : 'hit' });
+      return value;
+    } catch {
+      return this.failed(name);
+    }
+  }
+
+  async set(name: CacheName, key: string, value: unknown, ttlMs: number): Promise<boolean> {
+    if (!this.healthy) return this.failed(name) ?? false;
+    try {
+      await this.deadline(this.cache.set(key, value, ttlMs));
+      this.ok();
+      this.metrics.cacheOps.inc({ cache: name, result: 'write' });
+      return true;
+    } catch {
+      this.failed(name);
+      return false;
+    }
+  }
+
+  async del(name: CacheName, key: string): Promise<boolean> {
+    if (!this.healthy) return this.failed(name) ?? false;
+    try {
+      await this.deadline(this.cache.del(key));
+      this.ok();
+      this.metrics.cacheOps.inc({ cache: name, result: 'invalidate' });
+      return true;
+    } catch {
+      this.failed(name);
+      return false;
+    }
+  }
+
+  private failed(name: CacheName): undefined {
+    this.metrics.cacheOps.inc({ cache: name, result: 'error' });
+    this.metrics.cacheUp.set({ backend: this.backend }, 0);
+    return undefined;
+  }
+
+  private ok(): void {
+    this.metrics.cacheUp.set({ backend: this.backend }, 1);
+  }
+
+  private deadline<T>(op: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('cache operation timed out')), this.opTimeoutMs);
+    });
+    return Promise.race([op, timeout]).finally(() => clearTimeout(timer));
+  }
+}

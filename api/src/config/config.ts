@@ -1,0 +1,153 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Development-only signing secret; production mode refuses it (and anything shorter than 32 chars). */
+export const DEV_JWT_SECRET = 'taskboard-local-development-secret-do-not-use-in-prod';
+
+const API_ROOT = resolve(__dirname, '..', '..', '..');
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with protocol ${protocols.join(' or ')}`);
+
+/** TRUST_PROXY: "false", "true", a hop count, or a comma-separated list of addresses/CIDRs. */
+const trustProxy = z
+  .string()
+  .transform((v): boolean | number | string[] => {
+    if (v === 'false' || v === '') return false;
+    if (v === 'true') return true;
+    if (/^\d+$/.test(v)) return Number(v);
+    return v.split(',').map((s) => s.trim());
+  })
+  .refine((v) => v !== true, 'use a hop count or the proxy CIDRs, not "true": trusting every hop lets clients spoof X-Forwarded-For');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: int(0, 65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: trustProxy.default(false),
+    BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(128 * 1024),
+
+    DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    DATABASE_POOL_MAX: int(1, 200).default(10),
+    DATABASE_CONNECT_TIMEOUT_MS: int(100, 60_000).default(1000),
+    DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(1000),
+    EMBEDDED_DATA_DIR: z.string().min(1).default(resolve(API_ROOT, '..', '.data', 'pglite')),
+    MIGRATE_ON_BOOT: bool.optional(),
+
+    REDIS_URL: url(['redis:', 'rediss:']).optional(),
+    CACHE_TTL_SECONDS: int(1, 86_400).default(60),
+    CACHE_OP_TIMEOUT_MS: int(5, 5000).default(100),
+    CACHE_ENABLED: bool.default(true),
+
+    JWT_SECRET: z.string().min(1).default(DEV_JWT_SECRET),
+    JWT_ISSUER: z.string().min(1).default('taskboard-api'),
+    JWT_AUDIENCE: z.string().min(1).default('taskboard'),
+    JWT_ACCESS_TTL_SECONDS: int(30, 900).default(900),
+    REFRESH_TTL_DAYS: int(1, 90).default(14),
+    COOKIE_SECURE: bool.optional(),
+
+    AUTH_RATE_LIMIT: int(1, 1_000_000).default(10),
+    AUTH_RATE_WINDOW_SECONDS: int(1, 3600).default(60),
+
+    SHUTDOWN_DELAY_MS: int(0, 60_000).optional(),
+    SHUTDOWN_TIMEOUT_MS: int(1000, 120_000).default(25_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (env.JWT_SECRET === DEV_JWT_SECRET || env.JWT_SECRET.length < 32) {
+      fail('JWT_SECRET', 'production needs a random secret of at least 32 characters (not the development default)');
+    }
+    if (!env.DATABASE_URL) fail('DATABASE_URL', 'production needs a real PostgreSQL (the embedded one is local-only)');
+    if (env.COOKIE_SECURE === false) fail('COOKIE_SECURE', 'refresh cookies must be Secure in production');
+  });
+
+export type Env = z.input<typeof schema>;
+
+export interface AppConfig {
+  readonly env: 'development' | 'test' | 'production';
+  readonly http: {
+    host: string;
+    port: number;
+    trustProxy: boolean | number | string[];
+    bodyLimit: number;
+    logLevel: string;
+  };
+  readonly database: {
+    /** Unset: the embedded PGlite server is started and its URL filled in at boot. */
+    url: string | undefined;
+    poolMax: number;
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+    embeddedDataDir: string;
+    migrateOnBoot: boolean;
+  };
+  readonly cache: { redisUrl: string | undefined; ttlSeconds: number; opTimeoutMs: number; enabled: boolean };
+  readonly auth: {
+    jwtSecret: string;
+    issuer: string;
+    audience: string;
+    accessTtlSeconds: number;
+    refreshTtlDays: number;
+    cookieSecure: boolean;
+    rateLimit: number;
+    rateWindowSeconds: number;
+  };
+  readonly shutdown: { delayMs: number; timeoutMs: number };
+}
+
+export class ConfigError extends Error {}
+
+/** Parses and validates the environment once; every problem is reported with its variable name. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  return {
+    env: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT, trustProxy: e.TRUST_PROXY, bodyLimit: e.BODY_LIMIT_BYTES, logLevel: e.LOG_LEVEL },
+    database: {
+      url: e.DATABASE_URL,
+      poolMax: e.DATABASE_URL ? e.DATABASE_POOL_MAX : 1, // PGlite is one session: one connection.
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      embeddedDataDir: e.EMBEDDED_DATA_DIR,
+      // In the cluster a Helm pre-upgrade Job migrates; locally the app does it at boot.
+      migrateOnBoot: e.MIGRATE_ON_BOOT ?? !production,
+    },
+    cache: {
+      redisUrl: e.REDIS_URL,
+      ttlSeconds: e.CACHE_TTL_SECONDS,
+      opTimeoutMs: e.CACHE_OP_TIMEOUT_MS,
+      enabled: e.CACHE_ENABLED,
+    },
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlDays: e.REFRESH_TTL_DAYS,
+      cookieSecure: e.COOKIE_SECURE ?? production,
+      rateLimit: e.AUTH_RATE_LIMIT,
+      rateWindowSeconds: e.AUTH_RATE_WINDOW_SECONDS,
+    },
+    // The delay lets the load balancer see readiness fail before connections are refused.
+    shutdown: { delayMs: e.SHUTDOWN_DELAY_MS ?? (production ? 5000 : 0), timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,66 @@
+import type { Logger as PinoLogger } from 'pino';
+import { DataSource, type DataSourceOptions, type Logger as OrmLogger } from 'typeorm';
+import { RefreshTokenEntity, SessionEntity } from '../auth/session.entity';
+import type { AppConfig } from '../config/config';
+import { TaskEntity } from '../tasks/task.entity';
+import { UserEntity } from '../users/user.entity';
+import { InitialSchema1732406400000 } from './migrations/1732406400000-initial-schema';
+
+export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity, TaskEntity];
+export const MIGRATIONS = [InitialSchema1732406400000];
+
+/**
+ * Pool settings make a database outage fail fast instead of hanging requests: a bounded
+ * connect wait, a server-side statement timeout, and a client-side query timeout slightly
+ * above it for a server that stops answering altogether.
+ */
+export function dataSourceOptions(config: AppConfig, url: string, log?: PinoLogger): DataSourceOptions {
+  const db = config.database;
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    logger: log ? new OrmPinoLogger(log) : undefined,
+    logging: log ? ['error', 'warn', 'migration'] : false,
+    maxQueryExecutionTime: 250,
+    poolSize: db.poolMax,
+    connectTimeoutMS: db.connectTimeoutMs,
+    applicationName: 'taskboard-api',
+    extra: {
+      max: db.poolMax,
+      connectionTimeoutMillis: db.connectTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: db.statementTimeoutMs,
+      query_timeout: db.statementTimeoutMs + 500,
+    },
+  };
+}
+
+export function createDataSource(config: AppConfig, url: string, log?: PinoLogger): DataSource {
+  return new DataSource(dataSourceOptions(config, url, log));
+}
+
+/**
+ * TypeORM's own logging prints query parameters (password hashes, emails) to the console.
+ * This one writes JSON through pino and never includes parameters; slow queries are warned.
+ */
+class OrmPinoLogger implements OrmLogger {
+  constructor(private readonly log: PinoLogger) {}
+  logQuery(): void {}
+  logQueryError(error: string | Error, query: string): void {
+    this.log.warn({ err: error instanceof Error ? error.message : error, query }, 'query failed');
+  }
+  logQuerySlow(time: number, query: string): void {
+    this.log.warn({ durationMs: time, query }, 'slow query');
+  }
+  logSchemaBuild(): void {}
+  logMigration(message: string): void {
+    this.log.info({ migration: message }, 'migration');
+  }
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.log.warn({ orm: message }, 'typeorm warning');
+  }
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { UNMATCHED_ROUTE } from '@taskboard/contracts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Lifecycle } from '../lifecycle/lifecycle';
+import type { AppMetrics } from '../metrics/app-metrics';
+import { apiError } from './api-error';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Honour a caller's x-request-id when it is sane; otherwise mint one. */
+export function requestIdFrom(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** The route template Fastify matched; one fixed label for everything else (bounded cardinality). */
+export function routeLabel(req: FastifyRequest): string {
+  return req.routeOptions.url ?? UNMATCHED_ROUTE;
+}
+
+/**
+ * Per-request observability at the Fastify level, so it also sees requests Nest never
+ * handles (malformed JSON, oversized bodies, unknown routes): the duration histogram and
+ * in-flight gauge, one JSON log line, and the request id echoed back.
+ */
+export function registerRequestHooks(app: FastifyInstance, metrics: AppMetrics, lifecycle: Lifecycle): void {
+  const inFlight = Symbol('inFlight');
+  type Tracked = FastifyRequest & { [inFlight]?: boolean; user?: { id?: string } };
+
+  app.addHook('onRequest', (req: Tracked, reply, done) => {
+    req[inFlight] = true;
+    metrics.httpInFlight.inc();
+    reply.header('x-request-id', req.id);
+    // While draining, ask keep-alive clients to reconnect (to another replica).
+    if (lifecycle.draining) reply.header('connection', 'close');
+    done();
+  });
+
+  const finish = (req: Tracked) => {
+    if (!req[inFlight]) return false;
+    req[inFlight] = false;
+    metrics.httpInFlight.dec();
+    return true;
+  };
+
+  app.addHook('onResponse', (req: Tracked, reply: FastifyReply, done) => {
+    finish(req);
+    const route = routeLabel(req);
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, seconds);
+    req.log.info(
+      {
+        method: req.method,
+        route,
+        path: req.url.split('?')[0],
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        userId: req.user?.id,
+      },
+      'request completed',
+    );
+    done();
+  });
+
+  app.addHook('onRequestAbort', (req: Tracked, done) => {
+    finish(req);
+    done();
+  });
+
+  // Errors raised by Fastify itself before Nest sees the request (body parsing and limits).
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ reqId: req.id, err }, 'unhandled error');
+    const message =
+      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? 'Request body is too large'
+        : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? 'Unsupported content type: send application/json'
+          : status === 500
+            ? 'Internal server error'
+            : err.message;
+    reply.status(status).send({ ...apiError(status, message, status < 500 ? { body: [message] } : undefined), requestId: req.id });
+  });
+}

@@ -1,0 +1,59 @@
+import { type HistogramSpec, METRICS, type MetricSpec } from '@taskboard/contracts';
+import { Counter, Gauge, Histogram, register } from 'prom-client';
+
+const counter = <L extends string>(s: MetricSpec<L>) =>
+  new Counter<L>({ name: s.name, help: s.help, labelNames: s.labels });
+const gauge = <L extends string>(s: MetricSpec<L>) => new Gauge<L>({ name: s.name, help: s.help, labelNames: s.labels });
+const histogram = <L extends string>(s: HistogramSpec<L>) =>
+  new Histogram<L>({ name: s.name, help: s.help, labelNames: s.labels, buckets: [...s.buckets] });
+
+/**
+ * Every application metric, created once from the contract in @taskboard/contracts so names,
+ * labels and buckets cannot drift from what dashboards and rules query.
+ */
+export class AppMetrics {
+  readonly httpDuration = histogram(METRICS.httpRequestDuration);
+  readonly httpInFlight = gauge(METRICS.httpRequestsInFlight);
+  readonly cacheOps = counter(METRICS.cacheOperations);
+  readonly cacheUp = gauge(METRICS.cacheUp);
+  /** Set once the database pool exists; read at scrape time so the gauges are never stale. */
+  poolStats: (() => { total: number; idle: number; waiting: number; max: number }) | undefined;
+  readonly dbPool = new Gauge({
+    name: METRICS.dbPoolConnections.name,
+    help: METRICS.dbPoolConnections.help,
+    labelNames: METRICS.dbPoolConnections.labels,
+    collect: () => {
+      const s = this.poolStats?.();
+      if (!s) return;
+      this.dbPool.set({ state: 'total' }, s.total);
+      this.dbPool.set({ state: 'idle' }, s.idle);
+      this.dbPool.set({ state: 'waiting' }, s.waiting);
+      this.dbPoolMax.set(s.max);
+    },
+  });
+  readonly dbPoolMax = gauge(METRICS.dbPoolMax);
+  readonly dbQueryDuration = histogram(METRICS.dbQueryDuration);
+  readonly dbUp = gauge(METRICS.dbUp);
+  readonly authAttempts = counter(METRICS.authAttempts);
+  readonly tasksCreated = counter(METRICS.tasksCreated);
+  readonly tasksCompleted = counter(METRICS.tasksCompleted);
+  readonly rateLimited = counter(METRICS.rateLimited);
+
+  /** Times one database operation of the service layer. `operation` is a fixed name. */
+  async timeDb<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    const end = this.dbQueryDuration.startTimer({ operation });
+    try {
+      const result = await fn();
+      end({ outcome: 'ok' });
+      return result;
+    } catch (err) {
+      end({ outcome: 'error' });
+      throw err;
+    }
+  }
+
+  /** prom-client keeps metrics in a process-wide registry; tests building several apps reset it. */
+  static resetRegistry(): void {
+    register.clear();
+  }
+}

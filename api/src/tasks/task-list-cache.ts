@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { TaskPage } from '@taskboard/contracts';
+import { AppCache } from '../cache/app-cache';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import type { ListTasksQuery } from './dto/task.dto';
+
+const VERSION_TTL_MS = 86_400_000;
+
+/**
+ * Caches a user's task pages under keys that carry the user id and a per-user version.
+ * Every write by that user replaces the version, which orphans all of the user's pages at
+ * once (whatever filters or cursors they were for) without listing or scanning keys.
+ */
+@Injectable()
+export class TaskListCache {
+  private readonly ttlMs: number;
+  private readonly enabled: boolean;
+  /** Users whose invalidation the cache missed (it was down): bypass the cache for them until it returns. */
+  private readonly unsynced = new Set<string>();
+
+  constructor(
+    private readonly cache: AppCache,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.ttlMs = config.cache.ttlSeconds * 1000;
+    this.enabled = config.cache.enabled;
+  }
+
+  async read(userId: string, query: ListTasksQuery, load: () => Promise<TaskPage>): Promise<TaskPage> {
+    if (!this.enabled) return load();
+    if (this.unsynced.has(userId) && !(await this.invalidate(userId))) return load();
+    const version = await this.cache.get<string>('tasks', versionKey(userId));
+    if (version === undefined) {
+      // First read, evicted, or cache down: load, and start a fresh version when we can.
+      const page = await load();
+      if (this.cache.healthy) await this.cache.set('tasks', versionKey(userId), randomUUID(), VERSION_TTL_MS);
+      return page;
+    }
+    const key = pageKey(userId, version, query);
+    const hit = await this.cache.get<TaskPage>('tasks', key);
+    if (hit) return hit;
+    const page = await load();
+    await this.cache.set('tasks', key, page, this.ttlMs);
+    return page;
+  }
+
+  /** Called after every write by the user. Returns false if the cache could not record it. */
+  async invalidate(userId: string): Promise<boolean> {
+    if (!this.enabled) return true;
+    const ok = await this.cache.set('tasks', versionKey(userId), randomUUID(), VERSION_TTL_MS);
+    if (ok) this.unsynced.delete(userId);
+    else this.unsynced.add(userId);
+    return ok;
+  }
+}
+
+const versionKey = (userId: string) => `tasks:${userId}:version`;
+const pageKey = (userId: string, version: string, q: ListTasksQuery) =>
+  `tasks:${userId}:${version}:${q.status ?? ''}|${q.priority ?? ''}|${q.sort ?? ''}|${q.limit ?? ''}|${q.cursor ?? ''}`;
