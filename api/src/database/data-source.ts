@@ -48,19 +48,19 @@ export function createDataSource(config: AppConfig, url: string, log?: PinoLogge
  * This one writes JSON through pino and never includes parameters; slow queries are warned.
  */
 class OrmPinoLogger implements OrmLogger {
-  constructor(private readonly log: PinoLogger) {}
+  constructor(private readonly pino: PinoLogger) {}
   logQuery(): void {}
   logQueryError(error: string | Error, query: string): void {
-    this.log.warn({ err: error instanceof Error ? error.message : error, query }, 'query failed');
+    this.pino.warn({ err: error instanceof Error ? error.message : error, query }, 'query failed');
   }
   logQuerySlow(time: number, query: string): void {
-    this.log.warn({ durationMs: time, query }, 'slow query');
+    this.pino.warn({ durationMs: time, query }, 'slow query');
   }
   logSchemaBuild(): void {}
   logMigration(message: string): void {
-    this.log.info({ migration: message }, 'migration');
+    this.pino.info({ migration: message }, 'migration');
   }
   log(level: 'log' | 'info' | 'warn', message: unknown): void {
-    if (level === 'warn') this.log.warn({ orm: message }, 'typeorm warning');
+    if (level === 'warn') this.pino.warn({ orm: message }, 'typeorm warning');
   }
 }
