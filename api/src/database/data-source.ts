@@ -23,6 +23,7 @@ export function dataSourceOptions(config: AppConfig, url: string, log?: PinoLogg
     migrations: MIGRATIONS,
     migrationsRun: false,
     synchronize: false,
+    installExtensions: false, // gen_random_uuid() is built into PostgreSQL 13+; no extension needed.
     logger: log ? new OrmPinoLogger(log) : undefined,
     logging: log ? ['error', 'warn', 'migration'] : false,
     maxQueryExecutionTime: 250,

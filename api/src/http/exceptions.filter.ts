@@ -42,11 +42,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const res = exception.getResponse();
-      if (typeof res === 'string') return { status, body: apiError(status, res) };
-      const r = res as { message?: unknown; fields?: Record<string, string[]> };
-      const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
+      const r = (typeof res === 'string' ? { message: res } : res) as { message?: unknown; fields?: Record<string, string[]> };
+      let message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
+      if (status === 415) message = 'Unsupported content type: send application/json';
       // A 400 always names what was wrong; without a field it was the body as a whole.
-      const fields = r.fields ?? (status === 400 ? { body: [message] } : undefined);
+      const fields = r.fields ?? (status === 400 || status === 413 || status === 415 ? { body: [message] } : undefined);
       return { status, body: apiError(status, message, fields) };
     }
     if (isDatabaseUnavailable(exception)) {

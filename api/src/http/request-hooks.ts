@@ -3,7 +3,6 @@ import { UNMATCHED_ROUTE } from '@taskboard/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Lifecycle } from '../lifecycle/lifecycle';
 import type { AppMetrics } from '../metrics/app-metrics';
-import { apiError } from './api-error';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -20,7 +19,8 @@ export function routeLabel(req: FastifyRequest): string {
 
 /**
  * Per-request observability at the Fastify level, so it also sees requests Nest never
- * handles (malformed JSON, oversized bodies, unknown routes): the duration histogram and
+ * routes (malformed JSON, oversized bodies, unknown routes: Nest maps those errors through
+ * its exception filters, so they still get the ApiError body): the duration histogram and
  * in-flight gauge, one JSON log line, and the request id echoed back.
  */
 export function registerRequestHooks(app: FastifyInstance, metrics: AppMetrics, lifecycle: Lifecycle): void {
@@ -65,20 +65,5 @@ export function registerRequestHooks(app: FastifyInstance, metrics: AppMetrics, 
   app.addHook('onRequestAbort', (req: Tracked, done) => {
     finish(req);
     done();
-  });
-
-  // Errors raised by Fastify itself before Nest sees the request (body parsing and limits).
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) req.log.error({ reqId: req.id, err }, 'unhandled error');
-    const message =
-      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? 'Request body is too large'
-        : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-          ? 'Unsupported content type: send application/json'
-          : status === 500
-            ? 'Internal server error'
-            : err.message;
-    reply.status(status).send({ ...apiError(status, message, status < 500 ? { body: [message] } : undefined), requestId: req.id });
   });
 }

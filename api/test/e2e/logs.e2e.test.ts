@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODE } from '../support/env';
+import { client, startTestApp, type TestApp } from '../support/test-app';
+
+let t: TestApp;
+let api: ReturnType<typeof client>;
+beforeAll(async () => {
+  t = await startTestApp();
+  api = client(t.url);
+});
+afterAll(() => t.close());
+
+const requestLines = (app: TestApp) => app.logs.filter((l) => l.msg === 'request completed');
+
+describe(`request logs (${MODE})`, () => {
+  it('writes one JSON line per request with request id, route, status, duration and user id', async () => {
+    const u = await api.register();
+    const before = requestLines(t).length;
+    const res = await api.send('GET', '/api/tasks', { token: u.token, headers: { 'x-request-id': 'trace-abc.123' } });
+    expect(res.headers.get('x-request-id')).toBe('trace-abc.123');
+    const lines = requestLines(t).slice(before);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      reqId: 'trace-abc.123',
+      method: 'GET',
+      route: '/api/tasks',
+      statusCode: 200,
+      userId: u.userId,
+      service: 'taskboard-api',
+    });
+    expect(typeof lines[0]!.durationMs).toBe('number');
+    expect(typeof lines[0]!.time).toBe('string');
+  });
+
+  it('generates a request id when none (or a hostile one) is given, and returns it', async () => {
+    const a = await api.send('GET', '/health');
+    expect(a.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const hostile = await api.send('GET', '/health', { headers: { 'x-request-id': 'evil<script>'.padEnd(300, 'x') } });
+    expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const last = requestLines(t).at(-1)!;
+    expect(last.reqId).toBe(hostile.headers.get('x-request-id'));
+    expect(last.userId).toBeUndefined();
+  });
+});
