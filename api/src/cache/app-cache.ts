@@ -5,7 +5,10 @@ import { LRUCache } from 'lru-cache';
 import type { AppMetrics } from '../metrics/app-metrics';
 import type { RedisConnection } from '../redis/redis-connection';
 
-export type CacheName = 'tasks' | 'sessions';
+export type CacheName = 'tasks' | 'task_versions' | 'sessions';
+
+/** After a failed operation the cache is skipped this long, so a stalled Redis costs one timeout per period, not one per request. */
+const BACKOFF_MS = 1000;
 
 /**
  * cache-manager over Keyv (Redis when configured, a bounded in-process LRU otherwise), made
@@ -16,6 +19,7 @@ export type CacheName = 'tasks' | 'sessions';
 export class AppCache {
   readonly backend: 'redis' | 'memory';
   private readonly cache: Cache;
+  private failedAt = 0;
 
   constructor(
     private readonly metrics: AppMetrics,
@@ -34,11 +38,12 @@ export class AppCache {
 
   /** True while the backend is reachable (always for the in-process cache). */
   get healthy(): boolean {
-    return this.redis ? this.redis.ready : true;
+    if (!this.redis) return true;
+    return this.redis.ready && Date.now() - this.failedAt > BACKOFF_MS;
   }
 
   async get<T>(name: CacheName, key: string): Promise<T | undefined> {
-    if (!this.healthy) return this.failed(name);
+    if (!this.healthy) return this.skipped(name);
     try {
       // cache-manager swallows store errors on get; read through the store to see them.
       const value = await this.deadline(this.cache.stores[0]!.get<T>(key));
@@ -51,7 +56,7 @@ export class AppCache {
   }
 
   async set(name: CacheName, key: string, value: unknown, ttlMs: number): Promise<boolean> {
-    if (!this.healthy) return this.failed(name) ?? false;
+    if (!this.healthy) return this.skipped(name) ?? false;
     try {
       await this.deadline(this.cache.set(key, value, ttlMs));
       this.ok();
@@ -64,7 +69,7 @@ export class AppCache {
   }
 
   async del(name: CacheName, key: string): Promise<boolean> {
-    if (!this.healthy) return this.failed(name) ?? false;
+    if (!this.healthy) return this.skipped(name) ?? false;
     try {
       await this.deadline(this.cache.del(key));
       this.ok();
@@ -76,7 +81,14 @@ export class AppCache {
     }
   }
 
+  /** An operation failed or timed out: back off for a while. */
   private failed(name: CacheName): undefined {
+    this.failedAt = Date.now();
+    return this.skipped(name);
+  }
+
+  /** Not attempted while backing off or disconnected; still an error, as the caller goes uncached. */
+  private skipped(name: CacheName): undefined {
     this.metrics.cacheOps.inc({ cache: name, result: 'error' });
     this.metrics.cacheUp.set({ backend: this.backend }, 0);
     return undefined;

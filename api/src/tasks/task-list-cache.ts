@@ -30,11 +30,15 @@ export class TaskListCache {
   async read(userId: string, query: ListTasksQuery, load: () => Promise<TaskPage>): Promise<TaskPage> {
     if (!this.enabled) return load();
     if (this.unsynced.has(userId) && !(await this.invalidate(userId))) return load();
-    const version = await this.cache.get<string>('tasks', versionKey(userId));
+    const version = await this.cache.get<string>('task_versions', versionKey(userId));
     if (version === undefined) {
-      // First read, evicted, or cache down: load, and start a fresh version when we can.
+      // First read or evicted: start a fresh version and keep this page under it. If the cache
+      // is down, just load.
       const page = await load();
-      if (this.cache.healthy) await this.cache.set('tasks', versionKey(userId), randomUUID(), VERSION_TTL_MS);
+      const fresh = randomUUID();
+      if (this.cache.healthy && (await this.cache.set('task_versions', versionKey(userId), fresh, VERSION_TTL_MS))) {
+        await this.cache.set('tasks', pageKey(userId, fresh, query), page, this.ttlMs);
+      }
       return page;
     }
     const key = pageKey(userId, version, query);
@@ -48,7 +52,7 @@ export class TaskListCache {
   /** Called after every write by the user. Returns false if the cache could not record it. */
   async invalidate(userId: string): Promise<boolean> {
     if (!this.enabled) return true;
-    const ok = await this.cache.set('tasks', versionKey(userId), randomUUID(), VERSION_TTL_MS);
+    const ok = await this.cache.set('task_versions', versionKey(userId), randomUUID(), VERSION_TTL_MS);
     if (ok) this.unsynced.delete(userId);
     else this.unsynced.add(userId);
     return ok;

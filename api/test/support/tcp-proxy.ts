@@ -5,7 +5,8 @@ export type ProxyMode = 'pass' | 'refuse' | 'blackhole';
 /**
  * A loopback TCP proxy in front of PostgreSQL or Redis that a test can break on purpose:
  * `refuse` drops every connection and refuses new ones (the server is down), `blackhole`
- * accepts and keeps connections but forwards nothing (a dead network path), `pass` heals.
+ * accepts and keeps connections but stops moving bytes (a stalled network path: data waits
+ * in the socket buffers, as TCP would retransmit it), `pass` heals and lets it flow again.
  */
 export class FaultProxy {
   private server: Server | undefined;
@@ -45,6 +46,10 @@ export class FaultProxy {
       this.server = undefined;
       return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
     }
+    for (const sock of this.sockets) {
+      if (mode === 'blackhole') sock.pause();
+      else sock.resume();
+    }
     if (previous === 'refuse') return this.listen(this.port);
   }
 
@@ -75,11 +80,11 @@ export class FaultProxy {
     });
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
-    client.on('data', (chunk) => {
-      if (this.mode === 'pass') upstream.write(chunk);
-    });
-    upstream.on('data', (chunk) => {
-      if (this.mode === 'pass') client.write(chunk);
-    });
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => client.write(chunk));
+    if (this.mode === 'blackhole') {
+      client.pause();
+      upstream.pause();
+    }
   }
 }
