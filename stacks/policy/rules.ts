@@ -1,0 +1,493 @@
+// The security baseline, as code: each rule has an id, a one-line rationale, and reports how
+// many resources it examined (a rule that examined nothing is itself a test failure).
+import { KEY_ADMIN_SID } from '../constructs/kms-key';
+import {
+  type Block,
+  block,
+  blocks,
+  dataSources,
+  type Entry,
+  environmentOf,
+  type Json,
+  policyStatements,
+  references,
+  resources,
+  type SynthesizedStack,
+  strings,
+  type TfDocument,
+} from './tf-json';
+
+export interface Finding {
+  rule: string;
+  stack: string;
+  address: string;
+  message: string;
+}
+
+export interface RuleResult {
+  checked: number;
+  findings: Finding[];
+}
+
+export interface PolicyRule {
+  id: string;
+  rationale: string;
+  check(stack: SynthesizedStack): RuleResult;
+}
+
+/** Security groups allowed to take 0.0.0.0/0 on 80/443 carry this tag (the public ALB only). */
+export const PUBLIC_ALB_TAG = { key: 'taskboard:exposure', value: 'public-alb' } as const;
+
+/**
+ * Wildcard actions on "*" that are reviewed and allowed, by statement sid. Nothing else may
+ * grant `*` or `service:*` on every resource.
+ */
+export const DOCUMENTED_WILDCARDS: Record<string, string> = {
+  [KEY_ADMIN_SID]:
+    'KMS key policies must grant the account root kms:* on the key itself ("*" means this key) so IAM policies can govern access; AWS default key policy.',
+};
+
+/** Managed policies that grant (near) administrator rights; never attached by these stacks. */
+const FORBIDDEN_MANAGED = ['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess'];
+
+/** Small helper that counts what a rule examined and collects its findings. */
+function ruleCheck(id: string, stack: SynthesizedStack) {
+  const result: RuleResult = { checked: 0, findings: [] };
+  return {
+    result,
+    expect(entry: Pick<Entry, 'address'>, ok: boolean, message: string) {
+      result.checked += 1;
+      if (!ok) result.findings.push({ rule: id, stack: stack.name, address: entry.address, message });
+    },
+  };
+}
+
+function rule(
+  id: string,
+  rationale: string,
+  body: (doc: TfDocument, c: ReturnType<typeof ruleCheck>) => void,
+): PolicyRule {
+  return {
+    id,
+    rationale,
+    check(stack) {
+      const c = ruleCheck(id, stack);
+      body(stack.doc, c);
+      return c.result;
+    },
+  };
+}
+
+const isTrue = (v: Json | undefined) => v === true || v === 'true';
+const isSet = (v: Json | undefined) => typeof v === 'string' && v.length > 0;
+const partner = (doc: TfDocument, type: string, target: Entry) =>
+  resources(doc, type).filter((r) => references(r.body.bucket ?? r.body.vpc_id, target.address));
+const isProd = (doc: TfDocument) => environmentOf(doc) === 'prod';
+const openCidr = (v: Json | undefined) => strings(v).some((c) => c === '0.0.0.0/0' || c === '::/0');
+
+export const RULES: PolicyRule[] = [
+  rule(
+    'S3-ENCRYPTION-KMS',
+    'Objects at rest (Terraform state holds secrets) are encrypted with our rotated KMS key.',
+    (doc, c) => {
+      for (const bucket of resources(doc, 'aws_s3_bucket')) {
+        const sse = partner(doc, 'aws_s3_bucket_server_side_encryption_configuration', bucket).flatMap((r) =>
+          blocks(r.body.rule).map((x) => block(x.apply_server_side_encryption_by_default)),
+        );
+        const ok = sse.some((d) => d?.sse_algorithm === 'aws:kms' && isSet(d.kms_master_key_id));
+        c.expect(bucket, ok, 'no SSE-KMS default encryption with a customer key');
+      }
+    },
+  ),
+  rule(
+    'S3-PUBLIC-ACCESS-BLOCKED',
+    'A bucket can never be made public by an ACL or policy mistake.',
+    (doc, c) => {
+      for (const bucket of resources(doc, 'aws_s3_bucket')) {
+        const ok = partner(doc, 'aws_s3_bucket_public_access_block', bucket).some((p) =>
+          ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every(
+            (k) => isTrue(p.body[k]),
+          ),
+        );
+        c.expect(bucket, ok, 'public access block missing or not all four settings true');
+      }
+    },
+  ),
+  rule(
+    'S3-TLS-ONLY',
+    'In-transit encryption: requests over plain HTTP are denied by bucket policy.',
+    (doc, c) => {
+      for (const bucket of resources(doc, 'aws_s3_bucket')) {
+        const ok = partner(doc, 'aws_s3_bucket_policy', bucket).some((p) =>
+          (policyStatements(doc, p.body.policy) ?? []).some(
+            (s) =>
+              s.effect === 'Deny' &&
+              blocks(s.condition).some(
+                (k) => k.variable === 'aws:SecureTransport' && strings(k.values).includes('false'),
+              ),
+          ),
+        );
+        c.expect(bucket, ok, 'no bucket policy denying aws:SecureTransport=false');
+      }
+    },
+  ),
+  rule(
+    'S3-VERSIONING',
+    'State must be recoverable after a bad write: versioning on, old versions expire.',
+    (doc, c) => {
+      for (const bucket of resources(doc, 'aws_s3_bucket')) {
+        const versioned = partner(doc, 'aws_s3_bucket_versioning', bucket).some(
+          (v) => block(v.body.versioning_configuration)?.status === 'Enabled',
+        );
+        const expiring = partner(doc, 'aws_s3_bucket_lifecycle_configuration', bucket).some((l) =>
+          blocks(l.body.rule).some((r) => r.status === 'Enabled' && block(r.noncurrent_version_expiration)),
+        );
+        c.expect(
+          bucket,
+          versioned && expiring,
+          'versioning disabled or no lifecycle for noncurrent versions',
+        );
+      }
+    },
+  ),
+  rule(
+    'RDS-ENCRYPTION',
+    'Database storage, snapshots and Performance Insights are encrypted with our KMS key.',
+    (doc, c) => {
+      for (const db of [...resources(doc, 'aws_db_instance'), ...resources(doc, 'aws_rds_cluster')]) {
+        const pi =
+          !isTrue(db.body.performance_insights_enabled) || isSet(db.body.performance_insights_kms_key_id);
+        c.expect(
+          db,
+          isTrue(db.body.storage_encrypted) && isSet(db.body.kms_key_id) && pi,
+          'storage or PI not KMS-encrypted',
+        );
+      }
+    },
+  ),
+  rule(
+    'RDS-TLS',
+    'In-transit encryption: the server refuses non-TLS clients (rds.force_ssl=1).',
+    (doc, c) => {
+      const groups = [
+        ...resources(doc, 'aws_db_parameter_group'),
+        ...resources(doc, 'aws_rds_cluster_parameter_group'),
+      ];
+      const forcesSsl = (g: Entry) =>
+        blocks(g.body.parameter).some((p) => p.name === 'rds.force_ssl' && p.value === '1');
+      for (const db of resources(doc, 'aws_db_instance')) {
+        const ok = groups.some((g) => forcesSsl(g) && references(db.body.parameter_group_name, g.address));
+        c.expect(db, ok, 'parameter group without rds.force_ssl=1');
+      }
+      for (const db of resources(doc, 'aws_rds_cluster')) {
+        const ok = groups.some(
+          (g) => forcesSsl(g) && references(db.body.db_cluster_parameter_group_name, g.address),
+        );
+        c.expect(db, ok, 'cluster parameter group without rds.force_ssl=1');
+      }
+    },
+  ),
+  rule(
+    'CACHE-ENCRYPTION',
+    'Redis data is encrypted at rest (KMS) and in transit (TLS), and requires AUTH.',
+    (doc, c) => {
+      for (const rg of resources(doc, 'aws_elasticache_replication_group')) {
+        const ok =
+          isTrue(rg.body.at_rest_encryption_enabled) &&
+          isSet(rg.body.kms_key_id) &&
+          isTrue(rg.body.transit_encryption_enabled) &&
+          isSet(rg.body.auth_token);
+        c.expect(rg, ok, 'at-rest KMS, in-transit TLS or AUTH token missing');
+      }
+    },
+  ),
+  rule(
+    'EBS-ENCRYPTION',
+    'Node root volumes (container layers, emptyDir data) are encrypted at rest.',
+    (doc, c) => {
+      for (const lt of resources(doc, 'aws_launch_template')) {
+        const mappings = blocks(lt.body.block_device_mappings);
+        const ok = mappings.length > 0 && mappings.every((m) => isTrue(block(m.ebs)?.encrypted));
+        c.expect(lt, ok, 'block device without encrypted=true');
+      }
+    },
+  ),
+  rule(
+    'LOGS-ENCRYPTION',
+    'Log groups (audit logs, flow logs) are encrypted with a customer KMS key.',
+    (doc, c) => {
+      for (const g of resources(doc, 'aws_cloudwatch_log_group'))
+        c.expect(g, isSet(g.body.kms_key_id), 'no kms_key_id');
+    },
+  ),
+  rule(
+    'LOGS-RETENTION',
+    'Every log group expires: bounded cost, and a retention period we chose on purpose.',
+    (doc, c) => {
+      for (const g of resources(doc, 'aws_cloudwatch_log_group')) {
+        const days = g.body.retention_in_days;
+        c.expect(g, typeof days === 'number' && days > 0, 'retention_in_days not set (logs kept forever)');
+      }
+    },
+  ),
+  rule(
+    'SECRETS-ENCRYPTION',
+    'Secrets Manager secrets and Kubernetes secrets are encrypted with our KMS keys.',
+    (doc, c) => {
+      for (const s of resources(doc, 'aws_secretsmanager_secret'))
+        c.expect(s, isSet(s.body.kms_key_id), 'no kms_key_id');
+      for (const k of resources(doc, 'aws_eks_cluster')) {
+        const enc = block(k.body.encryption_config);
+        const ok = strings(enc?.resources).includes('secrets') && isSet(block(enc?.provider)?.key_arn);
+        c.expect(k, ok, 'no envelope encryption of Kubernetes secrets');
+      }
+    },
+  ),
+  rule(
+    'ECR-HARDENING',
+    'Images are KMS-encrypted, tags immutable (a tag is one image) and scanned on push.',
+    (doc, c) => {
+      for (const r of resources(doc, 'aws_ecr_repository')) {
+        const ok =
+          r.body.image_tag_mutability === 'IMMUTABLE' &&
+          isTrue(block(r.body.image_scanning_configuration)?.scan_on_push) &&
+          block(r.body.encryption_configuration)?.encryption_type === 'KMS';
+        c.expect(r, ok, 'mutable tags, no scan on push or not KMS-encrypted');
+      }
+    },
+  ),
+  rule(
+    'KMS-ROTATION',
+    'Customer keys rotate yearly, limiting what one leaked key version can decrypt.',
+    (doc, c) => {
+      for (const k of resources(doc, 'aws_kms_key'))
+        c.expect(k, isTrue(k.body.enable_key_rotation), 'rotation disabled');
+    },
+  ),
+  rule(
+    'NO-PUBLIC-INGRESS',
+    'Only the public ALB (tagged) may accept 0.0.0.0/0, and only on 80/443.',
+    (doc, c) => {
+      const albGroups = resources(doc, 'aws_security_group').filter(
+        (g) => block(g.body.tags)?.[PUBLIC_ALB_TAG.key] === PUBLIC_ALB_TAG.value,
+      );
+      const webOnly = (r: Block) =>
+        (r.from_port === 80 && r.to_port === 80) || (r.from_port === 443 && r.to_port === 443);
+      const allowed = (sgRef: Json | undefined, r: Block) =>
+        webOnly(r) && albGroups.some((g) => references(sgRef, g.address));
+      for (const g of [
+        ...resources(doc, 'aws_security_group'),
+        ...resources(doc, 'aws_default_security_group'),
+      ]) {
+        const isAlb = albGroups.some((a) => a.address === g.address);
+        const bad = blocks(g.body.ingress).filter(
+          (r) => (openCidr(r.cidr_blocks) || openCidr(r.ipv6_cidr_blocks)) && !(isAlb && webOnly(r)),
+        );
+        c.expect(g, bad.length === 0, 'inline ingress from the internet');
+      }
+      for (const r of resources(doc, 'aws_vpc_security_group_ingress_rule')) {
+        const open = openCidr(r.body.cidr_ipv4) || openCidr(r.body.cidr_ipv6);
+        c.expect(r, !open || allowed(r.body.security_group_id, r.body), 'ingress from the internet');
+      }
+      for (const r of resources(doc, 'aws_security_group_rule').filter((x) => x.body.type === 'ingress')) {
+        const open = openCidr(r.body.cidr_blocks) || openCidr(r.body.ipv6_cidr_blocks);
+        c.expect(r, !open || allowed(r.body.security_group_id, r.body), 'ingress from the internet');
+      }
+    },
+  ),
+  rule(
+    'DEFAULT-SG-CLOSED',
+    "The VPC's default security group has no rules, so nothing falls back to it.",
+    (doc, c) => {
+      for (const vpc of resources(doc, 'aws_vpc')) {
+        const ok = resources(doc, 'aws_default_security_group').some(
+          (g) =>
+            references(g.body.vpc_id, vpc.address) &&
+            Array.isArray(g.body.ingress) &&
+            g.body.ingress.length === 0 &&
+            Array.isArray(g.body.egress) &&
+            g.body.egress.length === 0,
+        );
+        c.expect(vpc, ok, 'default security group not adopted with empty ingress and egress');
+      }
+    },
+  ),
+  rule('VPC-FLOW-LOGS', 'All VPC traffic metadata is recorded for incident forensics.', (doc, c) => {
+    for (const vpc of resources(doc, 'aws_vpc')) {
+      const ok = resources(doc, 'aws_flow_log').some(
+        (f) => references(f.body.vpc_id, vpc.address) && f.body.traffic_type === 'ALL',
+      );
+      c.expect(vpc, ok, 'no flow log capturing ALL traffic');
+    }
+  }),
+  rule(
+    'EKS-ENDPOINT-RESTRICTED',
+    'The Kubernetes API is private, and public only to configured CIDRs.',
+    (doc, c) => {
+      for (const k of resources(doc, 'aws_eks_cluster')) {
+        const v = block(k.body.vpc_config);
+        const cidrs = strings(v?.public_access_cidrs);
+        const ok =
+          isTrue(v?.endpoint_private_access) &&
+          (!isTrue(v?.endpoint_public_access) || (cidrs.length > 0 && !cidrs.some((x) => x.endsWith('/0'))));
+        c.expect(k, ok, 'private endpoint off, or public endpoint open to any address');
+      }
+    },
+  ),
+  rule(
+    'EKS-AUDIT-LOGS',
+    'Control-plane api, audit and authenticator logs exist for every cluster.',
+    (doc, c) => {
+      for (const k of resources(doc, 'aws_eks_cluster')) {
+        const types = strings(k.body.enabled_cluster_log_types);
+        c.expect(
+          k,
+          ['api', 'audit', 'authenticator'].every((t) => types.includes(t)),
+          'control-plane log types missing',
+        );
+      }
+    },
+  ),
+  rule(
+    'IMDSV2-REQUIRED',
+    'Instance metadata needs a session token (IMDSv2), blocking SSRF credential theft.',
+    (doc, c) => {
+      for (const lt of resources(doc, 'aws_launch_template')) {
+        const m = block(lt.body.metadata_options);
+        const hops = m?.http_put_response_hop_limit;
+        c.expect(
+          lt,
+          m?.http_tokens === 'required' && typeof hops === 'number' && hops <= 2,
+          'IMDSv1 allowed or hop limit > 2',
+        );
+      }
+      for (const ng of resources(doc, 'aws_eks_node_group')) {
+        c.expect(
+          ng,
+          isSet(block(ng.body.launch_template)?.id),
+          'node group without our launch template (IMDS defaults)',
+        );
+      }
+    },
+  ),
+  rule(
+    'PRIVATE-NODES',
+    'Nodes run in private subnets and no subnet hands out public IPs implicitly.',
+    (doc, c) => {
+      for (const ng of resources(doc, 'aws_eks_node_group')) {
+        const subnets = JSON.stringify(ng.body.subnet_ids ?? null);
+        c.expect(ng, subnets.includes('outputs.private_subnet_ids'), 'node group not in the private subnets');
+      }
+      for (const s of resources(doc, 'aws_subnet')) {
+        c.expect(s, !isTrue(s.body.map_public_ip_on_launch), 'subnet assigns public IPs on launch');
+      }
+    },
+  ),
+  rule(
+    'PRIVATE-DATA',
+    'Databases and caches are unreachable from the internet: isolated subnets, no public IP.',
+    (doc, c) => {
+      for (const db of [
+        ...resources(doc, 'aws_db_instance'),
+        ...resources(doc, 'aws_rds_cluster_instance'),
+      ]) {
+        c.expect(db, db.body.publicly_accessible === false, 'publicly_accessible is not false');
+      }
+      for (const g of [
+        ...resources(doc, 'aws_db_subnet_group'),
+        ...resources(doc, 'aws_elasticache_subnet_group'),
+      ]) {
+        const subnets = JSON.stringify(g.body.subnet_ids ?? null);
+        c.expect(
+          g,
+          subnets.includes('outputs.isolated_subnet_ids'),
+          'subnet group not in the isolated subnets',
+        );
+      }
+    },
+  ),
+  rule(
+    'BACKUPS',
+    'Point-in-time recovery: RDS keeps >= 7 days of backups, prod >= 30; prod cache snapshots daily.',
+    (doc, c) => {
+      const minDays = isProd(doc) ? 30 : 7;
+      for (const db of [...resources(doc, 'aws_db_instance'), ...resources(doc, 'aws_rds_cluster')]) {
+        const days = db.body.backup_retention_period;
+        c.expect(db, typeof days === 'number' && days >= minDays, `backup_retention_period < ${minDays}`);
+      }
+      if (!isProd(doc)) return;
+      for (const rg of resources(doc, 'aws_elasticache_replication_group')) {
+        const days = rg.body.snapshot_retention_limit;
+        c.expect(rg, typeof days === 'number' && days >= 1, 'no snapshots of the prod cache');
+      }
+    },
+  ),
+  rule(
+    'PROD-DELETION-PROTECTION',
+    'In prod, deleting a database or cluster takes two deliberate steps.',
+    (doc, c) => {
+      if (!isProd(doc)) return;
+      for (const db of [...resources(doc, 'aws_db_instance'), ...resources(doc, 'aws_rds_cluster')]) {
+        const ok =
+          isTrue(db.body.deletion_protection) &&
+          db.body.skip_final_snapshot === false &&
+          isSet(db.body.final_snapshot_identifier);
+        c.expect(db, ok, 'no deletion protection or no final snapshot');
+      }
+      for (const k of resources(doc, 'aws_eks_cluster'))
+        c.expect(k, isTrue(k.body.deletion_protection), 'no deletion protection');
+    },
+  ),
+  rule(
+    'IAM-NO-WILDCARD-ADMIN',
+    'No policy grants * or service:* on all resources, except documented key-policy sids.',
+    (doc, c) => {
+      const wildcard = (a: string) => a === '*' || a.endsWith(':*');
+      const statementsOf = (e: Entry, attr: string) => policyStatements(doc, e.body[attr]);
+      const docs = dataSources(doc, 'aws_iam_policy_document').map((d) => ({
+        entry: d,
+        statements: blocks(d.body.statement),
+      }));
+      const inline = ['aws_iam_policy', 'aws_iam_role_policy', 'aws_kms_key', 'aws_s3_bucket_policy'].flatMap(
+        (type) =>
+          resources(doc, type)
+            .filter((e) => typeof e.body.policy === 'string' && !String(e.body.policy).startsWith('${data.'))
+            .map((e) => ({ entry: e, statements: statementsOf(e, 'policy') ?? [] })),
+      );
+      for (const { entry, statements } of [...docs, ...inline]) {
+        for (const s of statements.filter((x) => x.effect !== 'Deny')) {
+          const bad = strings(s.actions).some(wildcard) && strings(s.resources).includes('*');
+          const documented = typeof s.sid === 'string' && s.sid in DOCUMENTED_WILDCARDS;
+          c.expect(
+            entry,
+            !bad || documented,
+            `statement ${String(s.sid ?? '(no sid)')} grants wildcard actions on *`,
+          );
+        }
+      }
+      for (const a of [
+        ...resources(doc, 'aws_iam_role_policy_attachment'),
+        ...resources(doc, 'aws_iam_policy_attachment'),
+      ]) {
+        const arn = String(a.body.policy_arn ?? '');
+        c.expect(
+          a,
+          !FORBIDDEN_MANAGED.some((p) => arn.endsWith(`/${p}`)),
+          `administrator managed policy ${arn}`,
+        );
+      }
+    },
+  ),
+];
+
+/** Runs every rule on every stack. */
+export function evaluate(stacks: SynthesizedStack[], rules: PolicyRule[] = RULES) {
+  return rules.map((r) => {
+    const results = stacks.map((s) => r.check(s));
+    return {
+      rule: r,
+      checked: results.reduce((n, x) => n + x.checked, 0),
+      findings: results.flatMap((x) => x.findings),
+    };
+  });
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defaultConfig, loadConfig, validateConfig } from '../config';
+import { cidrSubnet, subnetLayout } from '../network';
+
+const problems = (vars: Record<string, string>): string[] => {
+  try {
+    loadConfig(vars);
+    return [];
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.problems;
+  }
+};
+
+describe('config', () => {
+  it('accepts the committed defaults with no environment variables', () => {
+    expect(validateConfig(defaultConfig())).toEqual([]);
+    expect(loadConfig({}).prod.database.multiAz).toBe(true);
+  });
+
+  it('applies TASKBOARD_<ENV>_* overrides to that environment only', () => {
+    const c = loadConfig({
+      TASKBOARD_PROD_ACCOUNT_ID: '123456789012',
+      TASKBOARD_DEV_STATE_BUCKET: 'my-dev-state',
+    });
+    expect(c.prod.accountId).toBe('123456789012');
+    expect(c.dev.accountId).toBeNull();
+    expect(c.dev.stateBucket).toBe('my-dev-state');
+    expect(c.prod.stateBucket).toBe('taskboard-sre-prod-tfstate');
+  });
+
+  it.each([
+    [{ TASKBOARD_DEV_ACCOUNT_ID: '12345' }, 'TASKBOARD_DEV_ACCOUNT_ID must be 12 digits'],
+    [
+      { TASKBOARD_PROD_STATE_BUCKET: 'Bad_Bucket' },
+      'TASKBOARD_PROD_STATE_BUCKET is not a valid S3 bucket name',
+    ],
+    [
+      { TASKBOARD_PROD_EKS_PUBLIC_CIDRS: '0.0.0.0/0' },
+      'TASKBOARD_PROD_EKS_PUBLIC_CIDRS: "0.0.0.0/0" would open',
+    ],
+    [
+      { TASKBOARD_DEV_EKS_PUBLIC_CIDRS: '10.0.0.300/32' },
+      'TASKBOARD_DEV_EKS_PUBLIC_CIDRS: "10.0.0.300/32" is not',
+    ],
+    [{ TASKBOARD_DEV_DB_ENGINE: 'mysql' }, 'TASKBOARD_DEV_DB_ENGINE must be "rds" or "aurora-serverless-v2"'],
+    [
+      { TASKBOARD_DEV_BOOTSTRAP_STATE_IN_S3: 'yes' },
+      'TASKBOARD_DEV_BOOTSTRAP_STATE_IN_S3 must be "true" or "false"',
+    ],
+  ])('rejects %o, naming the variable', (vars, message) => {
+    expect(problems(vars).join('\n')).toContain(message);
+  });
+
+  it('reports every problem at once, each naming its field', () => {
+    const c = defaultConfig();
+    c.dev.cluster.kubernetesVersion = '1.29';
+    c.prod.database.backupRetentionDays = 3;
+    c.prod.network.availabilityZones = ['eu-west-1a'];
+    c.dev.logRetentionDays = 10;
+    expect(validateConfig(c)).toEqual([
+      "dev.logRetentionDays must be one of CloudWatch's values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)",
+      'dev.cluster.kubernetesVersion must be >= 1.31',
+      'prod.network.availabilityZones must list exactly 3 AZs',
+      'prod.database.backupRetentionDays must be between 7 and 35',
+    ]);
+  });
+});
+
+describe('subnet layout', () => {
+  it('computes cidrsubnet like Terraform', () => {
+    expect(cidrSubnet('10.0.0.0/16', 8, 0)).toBe('10.0.0.0/24');
+    expect(cidrSubnet('10.0.0.0/16', 8, 10)).toBe('10.0.10.0/24');
+    expect(cidrSubnet('10.0.0.0/16', 3, 3)).toBe('10.0.96.0/19');
+    expect(cidrSubnet('172.16.0.0/12', 4, 15)).toBe('172.31.0.0/16');
+    expect(() => cidrSubnet('10.0.0.0/16', 3, 8)).toThrow(/out of range/);
+  });
+
+  it('never overlaps and stays inside the VPC', () => {
+    const layout = subnetLayout('10.0.0.0/16', 3);
+    const ranges = [...layout.public, ...layout.private, ...layout.isolated].map((cidr) => {
+      const [ip, len] = cidr.split('/');
+      const start = ip!.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+      return [start, start + 2 ** (32 - Number(len)) - 1] as const;
+    });
+    const vpcEnd = 10 * 2 ** 24 + 2 ** 16 - 1;
+    for (const [i, [s, e]] of ranges.entries()) {
+      expect(s >= 10 * 2 ** 24 && e <= vpcEnd).toBe(true);
+      for (const [s2, e2] of ranges.slice(i + 1)) expect(e < s2 || e2 < s).toBe(true);
+    }
+  });
+});
