@@ -47,7 +47,9 @@ export function preflight(p: Probe): string[] {
     const m = /v(\d+)\.(\d+)\./.exec(version);
     const [major, minor] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
     if (major < MIN_TERRAFORM[0] || (major === MIN_TERRAFORM[0] && minor < MIN_TERRAFORM[1])) {
-      problems.push(`terraform ${m ? `${major}.${minor}` : '(unknown)'} is too old: S3 use_lockfile needs >= 1.10`);
+      problems.push(
+        `terraform ${m ? `${major}.${minor}` : '(unknown)'} is too old: S3 use_lockfile needs >= 1.10`,
+      );
     }
   }
   if (!hasAwsCredentials(p)) {
@@ -72,9 +74,15 @@ export function stackOrder(command: Command, stack: string | undefined): StackNa
 
 export class UsageError extends Error {}
 
-export function parseArgs(argv: string[]): { command: Command; env: EnvName; stack?: string; dryRun: boolean } {
+export function parseArgs(argv: string[]): {
+  command: Command;
+  env: EnvName;
+  stack?: string;
+  dryRun: boolean;
+} {
   const [command, env, stack] = argv.filter((a) => !a.startsWith('--'));
-  if (!COMMANDS.includes(command as Command)) throw new UsageError(`command must be one of ${COMMANDS.join(', ')}`);
+  if (!COMMANDS.includes(command as Command))
+    throw new UsageError(`command must be one of ${COMMANDS.join(', ')}`);
   if (!(ENVIRONMENTS as readonly string[]).includes(env ?? '')) {
     throw new UsageError(`ENV must be one of ${ENVIRONMENTS.join(', ')}, got "${env ?? ''}"`);
   }
@@ -82,7 +90,10 @@ export function parseArgs(argv: string[]): { command: Command; env: EnvName; sta
 }
 
 function cdktf(args: string[]): number {
-  const result = spawnSync('cdktf', args, { stdio: 'inherit', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  const result = spawnSync('cdktf', args, {
+    stdio: 'inherit',
+    env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+  });
   if (result.error) {
     console.error(`ops: could not start the cdktf CLI (${result.error.message}); run \`make deps\``);
     return 127;
@@ -103,7 +114,9 @@ async function main(): Promise<number> {
   const stacks = stackOrder(command, stack).map((s) => `${env}-${s}`);
   console.log(`${command}: ${env} stacks in order: ${stacks.join(' -> ')}`);
   if (dryRun) {
-    console.log(`${command}: dry run; Terraform JSON is in cdktf.out/stacks/<stack>/cdk.tf.json, nothing applied`);
+    console.log(
+      `${command}: dry run; Terraform JSON is in cdktf.out/stacks/<stack>/cdk.tf.json, nothing applied`,
+    );
     return 0;
   }
   const problems = preflight({
