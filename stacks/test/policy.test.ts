@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, PUBLIC_ALB_TAG, RULES } from '../policy/rules';
 import type { Block, TfDocument } from '../policy/tf-json';
@@ -212,6 +213,11 @@ describe('security policy suite', () => {
       expect(result?.checked).toBeGreaterThan(0);
     },
   );
+
+  it('is documented: docs/infrastructure.md lists every rule with its rationale', () => {
+    const docs = readFileSync(new URL('../../docs/infrastructure.md', import.meta.url), 'utf8');
+    for (const r of RULES) expect(docs).toContain(`| \`${r.id}\` | ${r.rationale} |`);
+  });
 
   it('has a broken fixture for every rule, and no fixture for a rule that does not exist', () => {
     expect(Object.keys(BROKEN).sort()).toEqual(RULES.map((r) => r.id).sort());
