@@ -21,8 +21,11 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.http.logLevel);
 
-  const embedded = config.database.url ? undefined : await startEmbeddedPostgres(config.database.embeddedDataDir);
-  if (embedded) logger.info({ dataDir: config.database.embeddedDataDir }, 'DATABASE_URL unset: using embedded PGlite');
+  const embedded = config.database.url
+    ? undefined
+    : await startEmbeddedPostgres(config.database.embeddedDataDir);
+  if (embedded)
+    logger.info({ dataDir: config.database.embeddedDataDir }, 'DATABASE_URL unset: using embedded PGlite');
   const databaseUrl = config.database.url ?? embedded!.url;
 
   if (config.database.migrateOnBoot) {

@@ -1,15 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import { type AuthResponse, type PublicUser, REFRESH_COOKIE } from '@taskboard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import type { AccessClaims } from './auth.service';
 import { AuthService, type IssuedSession } from './auth.service';
 import { CredentialsDto } from './dto/credentials.dto';
-import { CurrentUser, JwtAuthGuard } from './jwt-auth.guard';
 import type { AuthUser } from './jwt.strategy';
-import { JwtService } from '@nestjs/jwt';
-import type { AccessClaims } from './auth.service';
+import { CurrentUser, JwtAuthGuard } from './jwt-auth.guard';
 
 @ApiTags('auth')
 @Controller('api/auth')
@@ -26,7 +26,10 @@ export class AuthController {
   @ApiResponse({ status: 201, description: 'Registered; refresh token set as an httpOnly cookie' })
   @ApiResponse({ status: 409, description: 'Email already registered' })
   @ApiResponse({ status: 429, description: 'Too many attempts from this client' })
-  async register(@Body() dto: CredentialsDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthResponse> {
+  async register(
+    @Body() dto: CredentialsDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthResponse> {
     return this.issue(reply, await this.auth.register(dto.email, dto.password));
   }
 
@@ -37,7 +40,10 @@ export class AuthController {
   @ApiResponse({ status: 200, description: 'Access token in the body, refresh token as an httpOnly cookie' })
   @ApiResponse({ status: 401, description: 'Invalid email or password' })
   @ApiResponse({ status: 429, description: 'Too many attempts from this client' })
-  async login(@Body() dto: CredentialsDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthResponse> {
+  async login(
+    @Body() dto: CredentialsDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthResponse> {
     return this.issue(reply, await this.auth.login(dto.email, dto.password));
   }
 
@@ -45,8 +51,13 @@ export class AuthController {
   @HttpCode(200)
   @Throttle({ auth: { limit: 1_000_000, ttl: 60_000 } })
   @ApiCookieAuth(REFRESH_COOKIE.name)
-  @ApiOperation({ summary: 'Rotate the refresh cookie and get a new access token (reuse revokes the session)' })
-  async refresh(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthResponse> {
+  @ApiOperation({
+    summary: 'Rotate the refresh cookie and get a new access token (reuse revokes the session)',
+  })
+  async refresh(
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthResponse> {
     try {
       return this.issue(reply, await this.auth.refresh(req.cookies[REFRESH_COOKIE.name]));
     } catch (err) {

@@ -34,7 +34,9 @@ import { SessionState } from './session-state';
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG, { token: RedisConnection, optional: true }],
       useFactory: (config: AppConfig, redis: RedisConnection | undefined) => ({
-        throttlers: [{ name: 'auth', limit: config.auth.rateLimit, ttl: config.auth.rateWindowSeconds * 1000 }],
+        throttlers: [
+          { name: 'auth', limit: config.auth.rateLimit, ttl: config.auth.rateWindowSeconds * 1000 },
+        ],
         storage: new SharedRateLimitStorage(redis ?? undefined, config.cache.opTimeoutMs),
         // With TRUST_PROXY set, Fastify resolves request.ip to the real client behind the proxy.
         getTracker: (req: Record<string, unknown>) => (req as unknown as FastifyRequest).ip,

@@ -1,9 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { ConflictException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { AuthResponse, PublicUser } from '@taskboard/contracts';
 import { hash, verify } from 'argon2';
-import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError, type Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { AppMetrics } from '../metrics/app-metrics';
@@ -46,11 +46,16 @@ export class AuthService {
     const passwordHash = await hash(password, ARGON2_OPTIONS);
     let user: UserEntity;
     try {
-      user = await this.metrics.timeDb('users.insert', () => this.users.save(this.users.create({ email, passwordHash })));
+      user = await this.metrics.timeDb('users.insert', () =>
+        this.users.save(this.users.create({ email, passwordHash })),
+      );
     } catch (err) {
       if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') {
         this.metrics.authAttempts.inc({ action: 'register', result: 'failure' });
-        throw new ConflictException({ message: 'An account with this email already exists', fields: { email: ['is already registered'] } });
+        throw new ConflictException({
+          message: 'An account with this email already exists',
+          fields: { email: ['is already registered'] },
+        });
       }
       throw err;
     }
@@ -60,7 +65,10 @@ export class AuthService {
 
   async login(email: string, password: string): Promise<IssuedSession> {
     const user = await this.metrics.timeDb('users.by_email', () =>
-      this.users.findOne({ where: { email }, select: { id: true, email: true, passwordHash: true, createdAt: true } }),
+      this.users.findOne({
+        where: { email },
+        select: { id: true, email: true, passwordHash: true, createdAt: true },
+      }),
     );
     const valid = user
       ? await verify(user.passwordHash, password)
@@ -86,16 +94,27 @@ export class AuthService {
     if (!parsed) throw reject('failure');
     const outcome = await this.metrics.timeDb('sessions.rotate', () =>
       this.dataSource.transaction(async (tx) => {
-        const token = await tx.findOne(RefreshTokenEntity, { where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
+        const token = await tx.findOne(RefreshTokenEntity, {
+          where: { id: parsed.id },
+          lock: { mode: 'pessimistic_write' },
+        });
         if (!token || !secretMatches(parsed.secret, token.tokenHash)) return { kind: 'invalid' as const };
         const session = await tx.findOne(SessionEntity, { where: { id: token.sessionId } });
-        if (!session || session.revokedAt || session.expiresAt <= new Date()) return { kind: 'invalid' as const };
+        if (!session || session.revokedAt || session.expiresAt <= new Date())
+          return { kind: 'invalid' as const };
         if (token.usedAt) return { kind: 'reused' as const, sessionId: session.id };
         await tx.update(RefreshTokenEntity, { id: token.id }, { usedAt: new Date() });
         const next = newRefreshSecret();
-        const row = await tx.save(tx.create(RefreshTokenEntity, { sessionId: session.id, tokenHash: next.hash }));
+        const row = await tx.save(
+          tx.create(RefreshTokenEntity, { sessionId: session.id, tokenHash: next.hash }),
+        );
         const user = await tx.findOneOrFail(UserEntity, { where: { id: session.userId } });
-        return { kind: 'rotated' as const, session, user, refreshToken: formatRefreshToken(row.id, next.secret) };
+        return {
+          kind: 'rotated' as const,
+          session,
+          user,
+          refreshToken: formatRefreshToken(row.id, next.secret),
+        };
       }),
     );
     if (outcome.kind === 'invalid') throw reject('failure');
@@ -126,7 +145,9 @@ export class AuthService {
   }
 
   async me(userId: string): Promise<PublicUser> {
-    const user = await this.metrics.timeDb('users.by_id', () => this.users.findOne({ where: { id: userId } }));
+    const user = await this.metrics.timeDb('users.by_id', () =>
+      this.users.findOne({ where: { id: userId } }),
+    );
     if (!user) throw new UnauthorizedException('Unknown user');
     return toPublicUser(user);
   }
@@ -137,7 +158,9 @@ export class AuthService {
     const { sessionId, tokenId } = await this.metrics.timeDb('sessions.create', () =>
       this.dataSource.transaction(async (tx) => {
         const session = await tx.save(tx.create(SessionEntity, { userId: user.id, expiresAt }));
-        const token = await tx.save(tx.create(RefreshTokenEntity, { sessionId: session.id, tokenHash: next.hash }));
+        const token = await tx.save(
+          tx.create(RefreshTokenEntity, { sessionId: session.id, tokenHash: next.hash }),
+        );
         return { sessionId: session.id, tokenId: token.id };
       }),
     );

@@ -33,7 +33,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(payload: Partial<AccessClaims>): Promise<AuthUser> {
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new UnauthorizedException();
-    if (!(await this.sessions.isActive(payload.sid, payload.sub))) throw new UnauthorizedException('Session ended');
+    if (!(await this.sessions.isActive(payload.sid, payload.sub)))
+      throw new UnauthorizedException('Session ended');
     return { id: payload.sub, sessionId: payload.sid };
   }
 }

@@ -34,11 +34,18 @@ export class SharedRateLimitStorage implements ThrottlerStorage {
       try {
         const reply = (await Promise.race([
           this.redis.client.eval(INCREMENT, { keys: [`taskboard:rl:${key}`], arguments: [String(ttl)] }),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), this.opTimeoutMs).unref()),
+          new Promise((_, reject) =>
+            setTimeout(() => reject(new Error('timeout')), this.opTimeoutMs).unref(),
+          ),
         ])) as [number, number];
         const [hits, pttl] = reply;
         const seconds = Math.max(1, Math.ceil(pttl / 1000));
-        return { totalHits: hits, timeToExpire: seconds, isBlocked: hits > limit, timeToBlockExpire: seconds };
+        return {
+          totalHits: hits,
+          timeToExpire: seconds,
+          isBlocked: hits > limit,
+          timeToBlockExpire: seconds,
+        };
       } catch {
         // Fall through to the local counter.
       }

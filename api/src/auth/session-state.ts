@@ -37,7 +37,10 @@ export class SessionState {
     const cached = await this.cache.get<State>('sessions', key);
     if (cached) return cached === 'active';
     const row = await this.metrics.timeDb('sessions.state', () =>
-      this.sessions.findOne({ where: { id: sessionId, userId }, select: { id: true, revokedAt: true, expiresAt: true } }),
+      this.sessions.findOne({
+        where: { id: sessionId, userId },
+        select: { id: true, revokedAt: true, expiresAt: true },
+      }),
     );
     const state: State = row && !row.revokedAt && row.expiresAt > new Date() ? 'active' : 'revoked';
     await this.cache.set('sessions', key, state, this.ttlMs);

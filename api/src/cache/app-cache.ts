@@ -1,7 +1,7 @@
 import KeyvRedis from '@keyv/redis';
 import { type Cache, createCache } from 'cache-manager';
+import { KeyvCacheableMemory } from 'cacheable';
 import { Keyv } from 'keyv';
-import { LRUCache } from 'lru-cache';
 import type { AppMetrics } from '../metrics/app-metrics';
 import type { RedisConnection } from '../redis/redis-connection';
 
@@ -29,7 +29,7 @@ export class AppCache {
     this.backend = redis ? 'redis' : 'memory';
     const store = redis
       ? new KeyvRedis(redis.client, { throwOnErrors: true, throwOnConnectError: true })
-      : new LRUCache<string, object>({ max: 50_000 });
+      : new KeyvCacheableMemory({ lruSize: 50_000 }); // bounded: least recently used entries go first
     const keyv = new Keyv({ store, namespace: 'taskboard', throwOnErrors: true });
     keyv.on('error', () => undefined); // Counted where the operation fails; never an unhandled event.
     this.cache = createCache({ stores: [keyv] });

@@ -7,7 +7,9 @@ import { runMigrationsLocked } from '../database/migrate';
 /** `make migrate` / the Helm pre-upgrade Job: apply pending migrations under the advisory lock. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const embedded = config.database.url ? undefined : await startEmbeddedPostgres(config.database.embeddedDataDir);
+  const embedded = config.database.url
+    ? undefined
+    : await startEmbeddedPostgres(config.database.embeddedDataDir);
   const ds = createDataSource(config, config.database.url ?? embedded!.url);
   await ds.initialize();
   try {

@@ -27,7 +27,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     reply.status(status).send({ ...body, requestId: req.id });
   }
 
-  private describe(exception: unknown, req: FastifyRequest): { status: number; body: ReturnType<typeof apiError> } {
+  private describe(
+    exception: unknown,
+    req: FastifyRequest,
+  ): { status: number; body: ReturnType<typeof apiError> } {
     if (exception instanceof ThrottlerException) {
       const route = req.routeOptions.url ?? 'unknown';
       this.metrics.rateLimited.inc({ route });
@@ -42,11 +45,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const res = exception.getResponse();
-      const r = (typeof res === 'string' ? { message: res } : res) as { message?: unknown; fields?: Record<string, string[]> };
+      const r = (typeof res === 'string' ? { message: res } : res) as {
+        message?: unknown;
+        fields?: Record<string, string[]>;
+      };
       let message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
       if (status === 415) message = 'Unsupported content type: send application/json';
       // A 400 always names what was wrong; without a field it was the body as a whole.
-      const fields = r.fields ?? (status === 400 || status === 413 || status === 415 ? { body: [message] } : undefined);
+      const fields =
+        r.fields ?? (status === 400 || status === 413 || status === 415 ? { body: [message] } : undefined);
       return { status, body: apiError(status, message, fields) };
     }
     if (isDatabaseUnavailable(exception)) {

@@ -47,7 +47,10 @@ export function registerRequestHooks(app: FastifyInstance, metrics: AppMetrics, 
     finish(req);
     const route = routeLabel(req);
     const seconds = reply.elapsedTime / 1000;
-    metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, seconds);
+    metrics.httpDuration.observe(
+      { method: req.method, route, status_code: String(reply.statusCode) },
+      seconds,
+    );
     req.log.info(
       {
         method: req.method,

@@ -1,4 +1,9 @@
-import { type ArgumentMetadata, BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  type ArgumentMetadata,
+  BadRequestException,
+  type ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
 
 /** Flattens class-validator errors into `{ field: [messages] }`, nested fields dotted. */
 function fieldsOf(errors: ValidationError[], prefix = ''): Record<string, string[]> {
@@ -33,9 +38,17 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const isDto = typeof metadata.metatype === 'function' && metadata.metatype !== String && metadata.metatype !== Object;
-    if (metadata.type === 'body' && isDto && (value === null || typeof value !== 'object' || Array.isArray(value))) {
-      throw new BadRequestException({ message: 'Validation failed', fields: { body: ['must be a JSON object'] } });
+    const isDto =
+      typeof metadata.metatype === 'function' && metadata.metatype !== String && metadata.metatype !== Object;
+    if (
+      metadata.type === 'body' &&
+      isDto &&
+      (value === null || typeof value !== 'object' || Array.isArray(value))
+    ) {
+      throw new BadRequestException({
+        message: 'Validation failed',
+        fields: { body: ['must be a JSON object'] },
+      });
     }
     return super.transform(value, metadata);
   }

@@ -3,7 +3,8 @@ import { Counter, Gauge, Histogram, register } from 'prom-client';
 
 const counter = <L extends string>(s: MetricSpec<L>) =>
   new Counter<L>({ name: s.name, help: s.help, labelNames: s.labels });
-const gauge = <L extends string>(s: MetricSpec<L>) => new Gauge<L>({ name: s.name, help: s.help, labelNames: s.labels });
+const gauge = <L extends string>(s: MetricSpec<L>) =>
+  new Gauge<L>({ name: s.name, help: s.help, labelNames: s.labels });
 const histogram = <L extends string>(s: HistogramSpec<L>) =>
   new Histogram<L>({ name: s.name, help: s.help, labelNames: s.labels, buckets: [...s.buckets] });
 

@@ -36,7 +36,10 @@ export class TaskListCache {
       // is down, just load.
       const page = await load();
       const fresh = randomUUID();
-      if (this.cache.healthy && (await this.cache.set('task_versions', versionKey(userId), fresh, VERSION_TTL_MS))) {
+      if (
+        this.cache.healthy &&
+        (await this.cache.set('task_versions', versionKey(userId), fresh, VERSION_TTL_MS))
+      ) {
         await this.cache.set('tasks', pageKey(userId, fresh, query), page, this.ttlMs);
       }
       return page;

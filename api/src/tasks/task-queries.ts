@@ -85,7 +85,10 @@ const ORDER: Record<TaskSort, string> = {
   dueDate: 'due_date ASC NULLS LAST, id ASC',
 };
 
-export function buildListQuery(ownerId: string, q: ListTasksQuery): { sql: string; params: unknown[]; limit: number } {
+export function buildListQuery(
+  ownerId: string,
+  q: ListTasksQuery,
+): { sql: string; params: unknown[]; limit: number } {
   const sort = q.sort ?? 'created';
   const limit = q.limit ?? TASK_LIMITS.pageSizeDefault;
   const params: unknown[] = [ownerId];
@@ -100,11 +103,15 @@ export function buildListQuery(ownerId: string, q: ListTasksQuery): { sql: strin
     const c = decodeCursor(sort, q.cursor);
     if (c.s === 'created') where.push(`(created_at, id) < (${p(c.k[0])}::timestamptz, ${p(c.k[1])}::uuid)`);
     else if (c.s === 'priority')
-      where.push(`(priority, created_at, id) < (${p(c.k[0])}::task_priority, ${p(c.k[1])}::timestamptz, ${p(c.k[2])}::uuid)`);
+      where.push(
+        `(priority, created_at, id) < (${p(c.k[0])}::task_priority, ${p(c.k[1])}::timestamptz, ${p(c.k[2])}::uuid)`,
+      );
     else if (c.k[0] === null) where.push(`(due_date IS NULL AND id > ${p(c.k[1])}::uuid)`);
     else {
       const due = p(c.k[0]);
-      where.push(`(due_date > ${due}::timestamptz OR (due_date = ${due}::timestamptz AND id > ${p(c.k[1])}::uuid) OR due_date IS NULL)`);
+      where.push(
+        `(due_date > ${due}::timestamptz OR (due_date = ${due}::timestamptz AND id > ${p(c.k[1])}::uuid) OR due_date IS NULL)`,
+      );
     }
   }
   const sql = `SELECT ${TASK_COLUMNS} FROM tasks WHERE ${where.join(' AND ')} ORDER BY ${ORDER[sort]} LIMIT ${p(limit + 1)}`;

@@ -1,8 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Task, TaskPage } from '@taskboard/contracts';
-import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import type { AuthUser } from '../auth/jwt.strategy';
+import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { UuidParam } from '../http/uuid-param.pipe';
 import { CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './dto/task.dto';
 import { TasksService } from './tasks.service';
@@ -35,7 +46,11 @@ export class TasksController {
 
   @Patch(':id')
   @ApiResponse({ status: 404, description: 'No such task for this user' })
-  update(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string, @Body() dto: UpdateTaskDto): Promise<Task> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: UpdateTaskDto,
+  ): Promise<Task> {
     return this.tasks.update(user.id, id, dto);
   }
 

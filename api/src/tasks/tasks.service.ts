@@ -5,10 +5,23 @@ import type { DataSource } from 'typeorm';
 import { AppMetrics } from '../metrics/app-metrics';
 import type { CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './dto/task.dto';
 import { TaskListCache } from './task-list-cache';
-import { buildListQuery, encodeCursor, InvalidCursorError, TASK_COLUMNS, type TaskRow, toTask } from './task-queries';
+import {
+  buildListQuery,
+  encodeCursor,
+  InvalidCursorError,
+  TASK_COLUMNS,
+  type TaskRow,
+  toTask,
+} from './task-queries';
 
 /** Columns a PATCH may set, mapped from DTO fields; nothing else reaches the SQL. */
-const UPDATABLE = { title: 'title', description: 'description', status: 'status', priority: 'priority', dueDate: 'due_date' } as const;
+const UPDATABLE = {
+  title: 'title',
+  description: 'description',
+  status: 'status',
+  priority: 'priority',
+  dueDate: 'due_date',
+} as const;
 
 /** Every query is scoped by owner: another user's task id behaves exactly like a missing one. */
 @Injectable()
@@ -25,12 +38,17 @@ export class TasksService {
       built = buildListQuery(ownerId, query);
     } catch (err) {
       if (err instanceof InvalidCursorError) {
-        throw new BadRequestException({ message: 'Invalid cursor', fields: { cursor: ['is not a cursor from this list'] } });
+        throw new BadRequestException({
+          message: 'Invalid cursor',
+          fields: { cursor: ['is not a cursor from this list'] },
+        });
       }
       throw err;
     }
     return this.listCache.read(ownerId, query, async () => {
-      const rows: TaskRow[] = await this.metrics.timeDb('tasks.list', () => this.db.query(built.sql, built.params));
+      const rows: TaskRow[] = await this.metrics.timeDb('tasks.list', () =>
+        this.db.query(built.sql, built.params),
+      );
       const more = rows.length > built.limit;
       const page = more ? rows.slice(0, built.limit) : rows;
       const last = page[page.length - 1];
@@ -56,7 +74,14 @@ export class TasksService {
         `INSERT INTO tasks (owner_id, title, description, status, priority, due_date)
          VALUES ($1, $2, $3, COALESCE($4::task_status, 'TODO'), COALESCE($5::task_priority, 'MEDIUM'), $6)
          RETURNING ${TASK_COLUMNS}`,
-        [ownerId, dto.title, dto.description ?? null, dto.status ?? null, dto.priority ?? null, dto.dueDate ?? null],
+        [
+          ownerId,
+          dto.title,
+          dto.description ?? null,
+          dto.status ?? null,
+          dto.priority ?? null,
+          dto.dueDate ?? null,
+        ],
       ),
     );
     const task = toTask(rows[0]!);
@@ -76,18 +101,23 @@ export class TasksService {
       sets.push(`${column} = $${params.length}`);
     }
     if (sets.length === 0) {
-      throw new BadRequestException({ message: 'Nothing to update', fields: { body: ['must set at least one field'] } });
+      throw new BadRequestException({
+        message: 'Nothing to update',
+        fields: { body: ['must set at least one field'] },
+      });
     }
     // The CTE reads the previous status under a row lock, so "completed" is counted exactly once.
     // TypeORM answers UPDATE and DELETE with [rows, affected count].
-    const [rows]: [(TaskRow & { previous_status: string })[], number] = await this.metrics.timeDb('tasks.update', () =>
-      this.db.query(
-        `WITH previous AS (SELECT status FROM tasks WHERE id = $1 AND owner_id = $2 FOR UPDATE)
+    const [rows]: [(TaskRow & { previous_status: string })[], number] = await this.metrics.timeDb(
+      'tasks.update',
+      () =>
+        this.db.query(
+          `WITH previous AS (SELECT status FROM tasks WHERE id = $1 AND owner_id = $2 FOR UPDATE)
          UPDATE tasks SET ${sets.join(', ')}, updated_at = now()
          WHERE id = $1 AND owner_id = $2
          RETURNING ${TASK_COLUMNS}, (SELECT status FROM previous) AS previous_status`,
-        params,
-      ),
+          params,
+        ),
     );
     const row = rows[0];
     if (!row) throw notFound();

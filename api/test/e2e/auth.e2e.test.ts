@@ -40,7 +40,9 @@ describe(`auth (${MODE})`, () => {
     expect(cookie).not.toMatch(/Secure/); // local/test mode; production forces Secure (config tests)
     expect(JSON.stringify(res.body)).not.toContain(cookie.split(';')[0]!.split('=')[1]!);
 
-    const again = await api.send('POST', '/api/auth/register', { body: { email, password: 'another password' } });
+    const again = await api.send('POST', '/api/auth/register', {
+      body: { email, password: 'another password' },
+    });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ statusCode: 409, fields: { email: expect.any(Array) } });
   });
@@ -57,7 +59,9 @@ describe(`auth (${MODE})`, () => {
 
   it('answers a wrong password and an unknown email identically', async () => {
     const user = await api.register();
-    const wrong = await api.send('POST', '/api/auth/login', { body: { email: user.email, password: 'wrong password!' } });
+    const wrong = await api.send('POST', '/api/auth/login', {
+      body: { email: user.email, password: 'wrong password!' },
+    });
     const unknown = await api.send('POST', '/api/auth/login', {
       body: { email: `nobody-${Date.now()}@example.com`, password: 'wrong password!' },
     });
@@ -89,7 +93,11 @@ describe(`auth (${MODE})`, () => {
     const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
     const wrongAud = sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, aud: 'someone-else' });
     const wrongIss = sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, iss: 'evil' });
-    const foreignKey = sign({ alg: 'HS256', typ: 'JWT' }, claims, 'a-completely-different-secret-of-enough-length');
+    const foreignKey = sign(
+      { alg: 'HS256', typ: 'JWT' },
+      claims,
+      'a-completely-different-secret-of-enough-length',
+    );
     const hs512 = (() => {
       const head = `${b64({ alg: 'HS512', typ: 'JWT' })}.${b64(claims)}`;
       return `${head}.${createHmac('sha512', DEV_JWT_SECRET).update(head).digest('base64url')}`;
@@ -106,11 +114,15 @@ describe(`auth (${MODE})`, () => {
   it('rotates the refresh token on every use; reusing an old one revokes the whole session', async () => {
     const user = await api.register();
     const first = user.cookie!;
-    const r1 = await api.send<{ accessToken: string }>('POST', '/api/auth/refresh', { headers: { cookie: first } });
+    const r1 = await api.send<{ accessToken: string }>('POST', '/api/auth/refresh', {
+      headers: { cookie: first },
+    });
     expect(r1.status).toBe(200);
     const second = refreshCookie(r1.headers)!;
     expect(second).not.toEqual(first);
-    const r2 = await api.send<{ accessToken: string }>('POST', '/api/auth/refresh', { headers: { cookie: second } });
+    const r2 = await api.send<{ accessToken: string }>('POST', '/api/auth/refresh', {
+      headers: { cookie: second },
+    });
     expect(r2.status).toBe(200);
     const third = refreshCookie(r2.headers)!;
     const access = r2.body.accessToken;
@@ -131,23 +143,32 @@ describe(`auth (${MODE})`, () => {
   it('logout makes the access and refresh tokens unusable at once', async () => {
     const user = await api.register();
     expect((await api.send('GET', '/api/tasks', { token: user.token })).status).toBe(200);
-    const out = await api.send('POST', '/api/auth/logout', { token: user.token, headers: { cookie: user.cookie! } });
+    const out = await api.send('POST', '/api/auth/logout', {
+      token: user.token,
+      headers: { cookie: user.cookie! },
+    });
     expect(out.status).toBe(204);
     expect(out.headers.getSetCookie().join()).toMatch(/taskboard_refresh=;/);
     expect((await api.send('GET', '/api/tasks', { token: user.token })).status).toBe(401);
-    expect((await api.send('POST', '/api/auth/refresh', { headers: { cookie: user.cookie! } })).status).toBe(401);
+    expect((await api.send('POST', '/api/auth/refresh', { headers: { cookie: user.cookie! } })).status).toBe(
+      401,
+    );
   });
 
   it('refresh without or with a garbage cookie is 401', async () => {
     expect((await api.send('POST', '/api/auth/refresh')).status).toBe(401);
-    const garbage = await api.send('POST', '/api/auth/refresh', { headers: { cookie: 'taskboard_refresh=abc.def' } });
+    const garbage = await api.send('POST', '/api/auth/refresh', {
+      headers: { cookie: 'taskboard_refresh=abc.def' },
+    });
     expect(garbage.status).toBe(401);
   });
 
   it('never logs passwords or tokens', async () => {
     const password = 'this-password-must-not-be-logged';
     const user = await api.register(undefined, password);
-    await api.send('POST', '/api/auth/login', { body: { email: user.email, password: 'wrong-and-also-secret' } });
+    await api.send('POST', '/api/auth/login', {
+      body: { email: user.email, password: 'wrong-and-also-secret' },
+    });
     await api.send('POST', '/api/auth/refresh', { headers: { cookie: user.cookie! } });
     await api.send('GET', '/api/auth/me', { token: user.token });
     const all = t.rawLogs.join('\n');

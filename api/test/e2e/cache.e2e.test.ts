@@ -34,7 +34,10 @@ describe(`task list cache (${MODE})`, () => {
     await list();
     expect(await counter(t.url, 'tasks', 'hit')).toBe(hitsBefore + 2);
 
-    const created = await api.send<{ id: string }>('POST', '/api/tasks', { token: u.token, body: { title: 'new' } });
+    const created = await api.send<{ id: string }>('POST', '/api/tasks', {
+      token: u.token,
+      body: { title: 'new' },
+    });
     expect((await list()).map((x) => x.title)).toEqual(['new']);
     await api.send('PATCH', `/api/tasks/${created.body.id}`, { token: u.token, body: { status: 'DONE' } });
     expect((await list())[0]!.status).toBe('DONE');
@@ -57,7 +60,8 @@ describe(`task list cache (${MODE})`, () => {
 
 // The outage tests need a Redis to take away; the embedded mode has none.
 const outage = REDIS_URL ? describe : describe.skip;
-if (!REDIS_URL) console.info('[skip] Redis outage tests: no REDIS_URL (embedded mode runs the in-process cache)');
+if (!REDIS_URL)
+  console.info('[skip] Redis outage tests: no REDIS_URL (embedded mode runs the in-process cache)');
 
 outage(`Redis outage (${MODE})`, () => {
   let t: TestApp;
@@ -74,54 +78,66 @@ outage(`Redis outage (${MODE})`, () => {
     await proxy.stop();
   });
 
-  it.each(['refuse', 'blackhole'] as const)('keeps every request succeeding while Redis is %s, then uses it again', async (mode) => {
-    const u = await api.register();
-    const titles = async () => (await api.send<Page>('GET', '/api/tasks', { token: u.token })).body.items.map((x) => x.title);
-    await api.send('POST', '/api/tasks', { token: u.token, body: { title: 'before' } });
-    await titles();
-    await titles(); // cached now
-    const errorsBefore = await counter(t.url, undefined, 'error');
-
-    await proxy.setMode(mode);
-    const statuses: number[] = [];
-    const slowest: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      const created = await api.send<{ id: string }>('POST', '/api/tasks', { token: u.token, body: { title: `during-${i}` } });
-      const listed = await api.send<Page>('GET', '/api/tasks?limit=100', { token: u.token });
-      const got = await api.send('GET', `/api/tasks/${created.body.id}`, { token: u.token });
-      statuses.push(created.status, listed.status, got.status);
-      slowest.push(created.ms, listed.ms, got.ms);
-      // Reads during the outage see every write (no stale cache served).
-      expect(listed.body.items.map((x) => x.title)).toContain(`during-${i}`);
-    }
-    // Logins and registrations keep working (the rate limiter falls back to local counters).
-    const login = await api.send('POST', '/api/auth/login', { body: { email: u.email, password: u.password } });
-    statuses.push(login.status === 200 ? 200 : login.status);
-    expect(statuses.every((s) => s >= 200 && s < 300)).toBe(true);
-    expect(Math.max(...slowest)).toBeLessThan(1000);
-    expect(await counter(t.url, undefined, 'error')).toBeGreaterThan(errorsBefore);
-    const ready = await api.send<{ details: { cache: { status: string } } }>('GET', '/health/ready');
-    expect(ready.status).toBe(200);
-    expect(ready.body.details.cache.status).toBe('degraded');
-
-    await proxy.setMode('pass');
-    // Picked up again without a restart: the cache answers hits once more.
-    const deadline = Date.now() + 10_000;
-    let hitsNow = 0;
-    const hitsBefore = await counter(t.url, 'tasks', 'hit');
-    while (Date.now() < deadline) {
+  it.each(['refuse', 'blackhole'] as const)(
+    'keeps every request succeeding while Redis is %s, then uses it again',
+    async (mode) => {
+      const u = await api.register();
+      const titles = async () =>
+        (await api.send<Page>('GET', '/api/tasks', { token: u.token })).body.items.map((x) => x.title);
+      await api.send('POST', '/api/tasks', { token: u.token, body: { title: 'before' } });
       await titles();
-      hitsNow = await counter(t.url, 'tasks', 'hit');
-      if (hitsNow > hitsBefore) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(hitsNow).toBeGreaterThan(hitsBefore);
-    // And what it serves includes every write made during the outage.
-    const after = await titles();
-    expect(after).toContain('during-9');
-    expect(after).toContain('before');
-    expect((await api.send<{ details: { cache: { status: string } } }>('GET', '/health/ready')).body.details.cache.status).toBe('up');
-  });
+      await titles(); // cached now
+      const errorsBefore = await counter(t.url, undefined, 'error');
+
+      await proxy.setMode(mode);
+      const statuses: number[] = [];
+      const slowest: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const created = await api.send<{ id: string }>('POST', '/api/tasks', {
+          token: u.token,
+          body: { title: `during-${i}` },
+        });
+        const listed = await api.send<Page>('GET', '/api/tasks?limit=100', { token: u.token });
+        const got = await api.send('GET', `/api/tasks/${created.body.id}`, { token: u.token });
+        statuses.push(created.status, listed.status, got.status);
+        slowest.push(created.ms, listed.ms, got.ms);
+        // Reads during the outage see every write (no stale cache served).
+        expect(listed.body.items.map((x) => x.title)).toContain(`during-${i}`);
+      }
+      // Logins and registrations keep working (the rate limiter falls back to local counters).
+      const login = await api.send('POST', '/api/auth/login', {
+        body: { email: u.email, password: u.password },
+      });
+      statuses.push(login.status === 200 ? 200 : login.status);
+      expect(statuses.every((s) => s >= 200 && s < 300)).toBe(true);
+      expect(Math.max(...slowest)).toBeLessThan(1000);
+      expect(await counter(t.url, undefined, 'error')).toBeGreaterThan(errorsBefore);
+      const ready = await api.send<{ details: { cache: { status: string } } }>('GET', '/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.details.cache.status).toBe('degraded');
+
+      await proxy.setMode('pass');
+      // Picked up again without a restart: the cache answers hits once more.
+      const deadline = Date.now() + 10_000;
+      let hitsNow = 0;
+      const hitsBefore = await counter(t.url, 'tasks', 'hit');
+      while (Date.now() < deadline) {
+        await titles();
+        hitsNow = await counter(t.url, 'tasks', 'hit');
+        if (hitsNow > hitsBefore) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(hitsNow).toBeGreaterThan(hitsBefore);
+      // And what it serves includes every write made during the outage.
+      const after = await titles();
+      expect(after).toContain('during-9');
+      expect(after).toContain('before');
+      expect(
+        (await api.send<{ details: { cache: { status: string } } }>('GET', '/health/ready')).body.details
+          .cache.status,
+      ).toBe('up');
+    },
+  );
 
   it('boots and serves when Redis is unreachable from the start', async () => {
     const down = await startTestApp({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });

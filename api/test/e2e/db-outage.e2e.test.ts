@@ -15,10 +15,16 @@ beforeAll(async () => {
   proxy = FaultProxy.forUrl(db.url);
   await proxy.start();
   // Cache off: every list must reach the database, so the outage is visible on every route.
-  t = await startTestApp({ db, env: { CACHE_ENABLED: 'false', DATABASE_POOL_MAX: '4' }, databaseUrl: (url) => proxy.rewrite(url) });
+  t = await startTestApp({
+    db,
+    env: { CACHE_ENABLED: 'false', DATABASE_POOL_MAX: '4' },
+    databaseUrl: (url) => proxy.rewrite(url),
+  });
   api = client(t.url);
   token = (await api.register()).token;
-  taskId = (await api.send<{ id: string }>('POST', '/api/tasks', { token, body: { title: 'survives the outage' } })).body.id;
+  taskId = (
+    await api.send<{ id: string }>('POST', '/api/tasks', { token, body: { title: 'survives the outage' } })
+  ).body.id;
 });
 afterAll(async () => {
   await proxy.setMode('pass');

@@ -11,7 +11,8 @@ beforeAll(async () => {
   t = await startTestApp({ env: { BODY_LIMIT_BYTES: '65536' } });
   api = client(t.url);
   token = (await api.register()).token;
-  taskId = (await api.send<{ id: string }>('POST', '/api/tasks', { token, body: { title: 'fixture' } })).body.id;
+  taskId = (await api.send<{ id: string }>('POST', '/api/tasks', { token, body: { title: 'fixture' } })).body
+    .id;
 });
 afterAll(() => t.close());
 
@@ -29,23 +30,70 @@ function expectApiError(res: Res, status?: number) {
 
 describe(`malformed input (${MODE})`, () => {
   it('malformed JSON is 400, oversized 413, wrong content type 415, bad uuid 400, unknown route 404', async () => {
-    expectApiError(await api.send('POST', '/api/tasks', { token, raw: '{"title":', headers: { 'content-type': 'application/json' } }), 400);
     expectApiError(
-      await api.send('POST', '/api/tasks', { token, raw: JSON.stringify({ title: 'x'.repeat(70_000) }), headers: { 'content-type': 'application/json' } }),
+      await api.send('POST', '/api/tasks', {
+        token,
+        raw: '{"title":',
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+    );
+    expectApiError(
+      await api.send('POST', '/api/tasks', {
+        token,
+        raw: JSON.stringify({ title: 'x'.repeat(70_000) }),
+        headers: { 'content-type': 'application/json' },
+      }),
       413,
     );
-    expectApiError(await api.send('POST', '/api/tasks', { token, raw: 'title=x', headers: { 'content-type': 'text/plain' } }), 415);
     expectApiError(
-      await api.send('POST', '/api/tasks', { token, raw: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      await api.send('POST', '/api/tasks', {
+        token,
+        raw: 'title=x',
+        headers: { 'content-type': 'text/plain' },
+      }),
+      415,
+    );
+    expectApiError(
+      await api.send('POST', '/api/tasks', {
+        token,
+        raw: 'title=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
       415,
     );
     expectApiError(await api.send('GET', '/api/tasks/not-a-uuid', { token }), 400);
     expectApiError(await api.send('GET', '/api/nothing-here', { token }), 404);
-    expectApiError(await api.send('POST', '/api/tasks', { token, raw: '[1,2]', headers: { 'content-type': 'application/json' } }), 400);
-    expectApiError(await api.send('POST', '/api/tasks', { token, raw: '"str"', headers: { 'content-type': 'application/json' } }), 400);
-    expectApiError(await api.send('POST', '/api/tasks', { token, raw: 'null', headers: { 'content-type': 'application/json' } }), 400);
     expectApiError(
-      await api.send('POST', '/api/tasks', { token, raw: '{"__proto__":{"x":1},"title":"p"}', headers: { 'content-type': 'application/json' } }),
+      await api.send('POST', '/api/tasks', {
+        token,
+        raw: '[1,2]',
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+    );
+    expectApiError(
+      await api.send('POST', '/api/tasks', {
+        token,
+        raw: '"str"',
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+    );
+    expectApiError(
+      await api.send('POST', '/api/tasks', {
+        token,
+        raw: 'null',
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+    );
+    expectApiError(
+      await api.send('POST', '/api/tasks', {
+        token,
+        raw: '{"__proto__":{"x":1},"title":"p"}',
+        headers: { 'content-type': 'application/json' },
+      }),
       400,
     );
     // Nothing was created or damaged by any of it.
@@ -60,8 +108,16 @@ describe(`malformed input (${MODE})`, () => {
       { title: field, description: field, status: field, priority: field, dueDate: field, extra: field },
       { requiredKeys: [] },
     );
-    const body = fc.oneof(taskish, json.map((v) => v as unknown));
-    const rawText = fc.oneof(fc.string({ maxLength: 200 }), fc.constant('{'), fc.constant('{"a":}'), fc.constant('\u0000'));
+    const body = fc.oneof(
+      taskish,
+      json.map((v) => v as unknown),
+    );
+    const rawText = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.constant('{'),
+      fc.constant('{"a":}'),
+      fc.constant('\u0000'),
+    );
     const query = fc.dictionary(
       fc.constantFrom('status', 'priority', 'sort', 'limit', 'cursor', 'junk'),
       fc.oneof(fc.string({ maxLength: 40 }), fc.integer().map(String)),
@@ -90,10 +146,16 @@ describe(`malformed input (${MODE})`, () => {
             res = await api.send('PATCH', `/api/tasks/${enc(c.id)}`, { token, body: c.body });
             break;
           case 'raw':
-            res = await api.send('POST', '/api/tasks', { token, raw: c.raw, headers: { 'content-type': 'application/json' } });
+            res = await api.send('POST', '/api/tasks', {
+              token,
+              raw: c.raw,
+              headers: { 'content-type': 'application/json' },
+            });
             break;
           case 'list': {
-            const qs = Object.entries(c.query).map(([k, v]) => `${k}=${enc(v)}`).join('&');
+            const qs = Object.entries(c.query)
+              .map(([k, v]) => `${k}=${enc(v)}`)
+              .join('&');
             res = await api.send('GET', `/api/tasks?${qs}`, { token });
             break;
           }

@@ -16,7 +16,10 @@ describe(`request logs (${MODE})`, () => {
   it('writes one JSON line per request with request id, route, status, duration and user id', async () => {
     const u = await api.register();
     const before = requestLines(t).length;
-    const res = await api.send('GET', '/api/tasks', { token: u.token, headers: { 'x-request-id': 'trace-abc.123' } });
+    const res = await api.send('GET', '/api/tasks', {
+      token: u.token,
+      headers: { 'x-request-id': 'trace-abc.123' },
+    });
     expect(res.headers.get('x-request-id')).toBe('trace-abc.123');
     const lines = requestLines(t).slice(before);
     expect(lines).toHaveLength(1);
@@ -35,7 +38,9 @@ describe(`request logs (${MODE})`, () => {
   it('generates a request id when none (or a hostile one) is given, and returns it', async () => {
     const a = await api.send('GET', '/health');
     expect(a.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const hostile = await api.send('GET', '/health', { headers: { 'x-request-id': 'evil<script>'.padEnd(300, 'x') } });
+    const hostile = await api.send('GET', '/health', {
+      headers: { 'x-request-id': 'evil<script>'.padEnd(300, 'x') },
+    });
     expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const last = requestLines(t).at(-1)!;
     expect(last.reqId).toBe(hostile.headers.get('x-request-id'));

@@ -27,7 +27,10 @@ const H = METRICS.httpRequestDuration.name;
 describe(`/metrics (${MODE})`, () => {
   it('counts a scripted set of requests exactly, with route templates and bounded labels', async () => {
     const u = await api.register();
-    const created = await api.send<{ id: string }>('POST', '/api/tasks', { token: u.token, body: { title: 'm' } });
+    const created = await api.send<{ id: string }>('POST', '/api/tasks', {
+      token: u.token,
+      body: { title: 'm' },
+    });
     await api.send('GET', '/api/tasks', { token: u.token });
     await api.send('GET', '/api/tasks', { token: u.token });
     await api.send('GET', `/api/tasks/${created.body.id}`, { token: u.token });
@@ -58,9 +61,11 @@ describe(`/metrics (${MODE})`, () => {
     expect(count('GET', '/health', 200)).toBe(1);
 
     // Exactly the contract's buckets, and only the contract's labels.
-    const les = [...text.matchAll(new RegExp(`^${H}_bucket\\{le="([^"]+)",method="POST",route="/api/tasks",status_code="201"\\}`, 'gm'))].map(
-      (m) => m[1],
-    );
+    const les = [
+      ...text.matchAll(
+        new RegExp(`^${H}_bucket\\{le="([^"]+)",method="POST",route="/api/tasks",status_code="201"\\}`, 'gm'),
+      ),
+    ].map((m) => m[1]);
     expect(les).toEqual([...HTTP_DURATION_BUCKETS.map(String), '+Inf']);
     for (const key of s.keys()) {
       if (!key.startsWith(`${H}_count`)) continue;
@@ -76,9 +81,18 @@ describe(`/metrics (${MODE})`, () => {
     expect(s.get(`${METRICS.dbPoolMax.name}`)).toBeGreaterThanOrEqual(1);
     expect(s.get(`${METRICS.dbPoolConnections.name}{state="total"}`)).toBeGreaterThanOrEqual(1);
     expect(s.get(`${METRICS.cacheOperations.name}{cache="tasks",result="hit"}`)).toBeGreaterThanOrEqual(1);
-    expect([...s.keys()].some((k) => k.startsWith(`${METRICS.dbQueryDuration.name}_count{operation="tasks.insert",outcome="ok"}`))).toBe(true);
+    expect(
+      [...s.keys()].some((k) =>
+        k.startsWith(`${METRICS.dbQueryDuration.name}_count{operation="tasks.insert",outcome="ok"}`),
+      ),
+    ).toBe(true);
     expect(s.get(`${METRICS.cacheUp.name}{backend="${t.core.cache.backend}"}`)).toBe(1);
-    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+    ]) {
       expect(s.has(name), name).toBe(true);
     }
   });

@@ -12,24 +12,54 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Task = { id: string; title: string; status: string; priority: string; dueDate: string | null; ownerId: string };
+type Task = {
+  id: string;
+  title: string;
+  status: string;
+  priority: string;
+  dueDate: string | null;
+  ownerId: string;
+};
 type Page = { items: Task[]; nextCursor: string | null; limit: number };
 
 describe(`tasks CRUD (${MODE})`, () => {
   it('creates with defaults, reads, updates, deletes', async () => {
     const u = await api.register();
-    const created = await api.send<Task>('POST', '/api/tasks', { token: u.token, body: { title: '  Write runbook  ' } });
+    const created = await api.send<Task>('POST', '/api/tasks', {
+      token: u.token,
+      body: { title: '  Write runbook  ' },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ title: 'Write runbook', status: 'TODO', priority: 'MEDIUM', dueDate: null, ownerId: u.userId });
+    expect(created.body).toMatchObject({
+      title: 'Write runbook',
+      status: 'TODO',
+      priority: 'MEDIUM',
+      dueDate: null,
+      ownerId: u.userId,
+    });
     const id = created.body.id;
-    expect((await api.send<Task>('GET', `/api/tasks/${id}`, { token: u.token })).body.title).toBe('Write runbook');
+    expect((await api.send<Task>('GET', `/api/tasks/${id}`, { token: u.token })).body.title).toBe(
+      'Write runbook',
+    );
     const patched = await api.send<Task>('PATCH', `/api/tasks/${id}`, {
       token: u.token,
-      body: { status: 'DONE', priority: 'URGENT', dueDate: '2030-01-02T03:04:05.000Z', description: 'details' },
+      body: {
+        status: 'DONE',
+        priority: 'URGENT',
+        dueDate: '2030-01-02T03:04:05.000Z',
+        description: 'details',
+      },
     });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ status: 'DONE', priority: 'URGENT', dueDate: '2030-01-02T03:04:05.000Z' });
-    const cleared = await api.send<Task>('PATCH', `/api/tasks/${id}`, { token: u.token, body: { dueDate: null, description: null } });
+    expect(patched.body).toMatchObject({
+      status: 'DONE',
+      priority: 'URGENT',
+      dueDate: '2030-01-02T03:04:05.000Z',
+    });
+    const cleared = await api.send<Task>('PATCH', `/api/tasks/${id}`, {
+      token: u.token,
+      body: { dueDate: null, description: null },
+    });
     expect(cleared.body).toMatchObject({ dueDate: null, description: null });
     expect((await api.send('DELETE', `/api/tasks/${id}`, { token: u.token })).status).toBe(204);
     expect((await api.send('GET', `/api/tasks/${id}`, { token: u.token })).status).toBe(404);
@@ -52,7 +82,10 @@ describe(`tasks CRUD (${MODE})`, () => {
       [{ title: 'ok', id: randomUUID() }, 'id'],
     ];
     for (const [body, field] of cases) {
-      const res = await api.send<{ fields: Record<string, string[]> }>('POST', '/api/tasks', { token: u.token, body });
+      const res = await api.send<{ fields: Record<string, string[]> }>('POST', '/api/tasks', {
+        token: u.token,
+        body,
+      });
       expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
       expect(Object.keys(res.body.fields), JSON.stringify(body).slice(0, 80)).toContain(field);
     }
@@ -61,20 +94,31 @@ describe(`tasks CRUD (${MODE})`, () => {
       body: { title: 'x'.repeat(TASK_LIMITS.titleMax), description: 'd'.repeat(TASK_LIMITS.descriptionMax) },
     });
     expect(max.status).toBe(201);
-    const { body } = await api.send<Task>('POST', '/api/tasks', { token: u.token, body: { title: 'patch me' } });
+    const { body } = await api.send<Task>('POST', '/api/tasks', {
+      token: u.token,
+      body: { title: 'patch me' },
+    });
     const empty = await api.send('PATCH', `/api/tasks/${body.id}`, { token: u.token, body: {} });
     expect(empty.status).toBe(400);
-    const bad = await api.send<{ fields: object }>('PATCH', `/api/tasks/${body.id}`, { token: u.token, body: { title: '' } });
+    const bad = await api.send<{ fields: object }>('PATCH', `/api/tasks/${body.id}`, {
+      token: u.token,
+      body: { title: '' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.fields).toHaveProperty('title');
     // Nothing was lost or changed by the rejected requests.
-    expect((await api.send<Task>('GET', `/api/tasks/${body.id}`, { token: u.token })).body.title).toBe('patch me');
+    expect((await api.send<Task>('GET', `/api/tasks/${body.id}`, { token: u.token })).body.title).toBe(
+      'patch me',
+    );
   });
 
   it('answers 404 for another user’s task exactly as for a missing one (IDOR)', async () => {
     const alice = await api.register();
     const mallory = await api.register();
-    const { body: secret } = await api.send<Task>('POST', '/api/tasks', { token: alice.token, body: { title: 'alice only' } });
+    const { body: secret } = await api.send<Task>('POST', '/api/tasks', {
+      token: alice.token,
+      body: { title: 'alice only' },
+    });
     const missing = randomUUID();
     for (const [method, body] of [
       ['GET', undefined],
@@ -84,7 +128,10 @@ describe(`tasks CRUD (${MODE})`, () => {
       const theirs = await api.send(method, `/api/tasks/${secret.id}`, { token: mallory.token, body });
       const none = await api.send(method, `/api/tasks/${missing}`, { token: mallory.token, body });
       expect(theirs.status, method).toBe(404);
-      expect({ ...(theirs.body as object), requestId: 0 }).toEqual({ ...(none.body as object), requestId: 0 });
+      expect({ ...(theirs.body as object), requestId: 0 }).toEqual({
+        ...(none.body as object),
+        requestId: 0,
+      });
     }
     const list = await api.send<Page>('GET', '/api/tasks', { token: mallory.token });
     expect(list.body.items.map((x) => x.id)).not.toContain(secret.id);
@@ -126,42 +173,53 @@ describe(`task lists (${MODE})`, () => {
     expect(byDue.body.items.map((x) => x.title)).toEqual(['medium', 'high', 'low', 'urgent']);
   });
 
-  it.each(['created', 'priority', 'dueDate'])('pages with cursors without gaps or duplicates (sort=%s)', async (sort) => {
-    const u = await api.register();
-    const priorities = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'];
-    const ids = new Set<string>();
-    for (let i = 0; i < 23; i++) {
-      const dueDate = i % 3 === 0 ? null : `2030-01-${String((i % 5) + 1).padStart(2, '0')}T00:00:00Z`;
-      const res = await api.send<Task>('POST', '/api/tasks', {
-        token: u.token,
-        body: { title: `t${i}`, priority: priorities[i % 4], dueDate },
-      });
-      ids.add(res.body.id);
-    }
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const q: string = `/api/tasks?sort=${sort}&limit=5${cursor ? `&cursor=${cursor}` : ''}`;
-      const page: { body: Page } = await api.send<Page>('GET', q, { token: u.token });
-      expect(page.body.items.length).toBeLessThanOrEqual(5);
-      seen.push(...page.body.items.map((x) => x.id));
-      cursor = page.body.nextCursor;
-      pages++;
-    } while (cursor && pages < 20);
-    expect(pages).toBe(5);
-    expect(seen.length).toBe(23);
-    expect(new Set(seen)).toEqual(ids);
-  });
+  it.each(['created', 'priority', 'dueDate'])(
+    'pages with cursors without gaps or duplicates (sort=%s)',
+    async (sort) => {
+      const u = await api.register();
+      const priorities = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'];
+      const ids = new Set<string>();
+      for (let i = 0; i < 23; i++) {
+        const dueDate = i % 3 === 0 ? null : `2030-01-${String((i % 5) + 1).padStart(2, '0')}T00:00:00Z`;
+        const res = await api.send<Task>('POST', '/api/tasks', {
+          token: u.token,
+          body: { title: `t${i}`, priority: priorities[i % 4], dueDate },
+        });
+        ids.add(res.body.id);
+      }
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const q: string = `/api/tasks?sort=${sort}&limit=5${cursor ? `&cursor=${cursor}` : ''}`;
+        const page: { body: Page } = await api.send<Page>('GET', q, { token: u.token });
+        expect(page.body.items.length).toBeLessThanOrEqual(5);
+        seen.push(...page.body.items.map((x) => x.id));
+        cursor = page.body.nextCursor;
+        pages++;
+      } while (cursor && pages < 20);
+      expect(pages).toBe(5);
+      expect(seen.length).toBe(23);
+      expect(new Set(seen)).toEqual(ids);
+    },
+  );
 
   it('bounds the page size and rejects forged cursors', async () => {
     const u = await api.register();
     expect((await api.send('GET', '/api/tasks?limit=0', { token: u.token })).status).toBe(400);
-    expect((await api.send('GET', `/api/tasks?limit=${TASK_LIMITS.pageSizeMax + 1}`, { token: u.token })).status).toBe(400);
-    expect((await api.send<Page>('GET', '/api/tasks', { token: u.token })).body.limit).toBe(TASK_LIMITS.pageSizeDefault);
-    const forged = Buffer.from(JSON.stringify({ s: 'created', k: ["'; DROP TABLE tasks; --", 'x'] })).toString('base64url');
+    expect(
+      (await api.send('GET', `/api/tasks?limit=${TASK_LIMITS.pageSizeMax + 1}`, { token: u.token })).status,
+    ).toBe(400);
+    expect((await api.send<Page>('GET', '/api/tasks', { token: u.token })).body.limit).toBe(
+      TASK_LIMITS.pageSizeDefault,
+    );
+    const forged = Buffer.from(
+      JSON.stringify({ s: 'created', k: ["'; DROP TABLE tasks; --", 'x'] }),
+    ).toString('base64url');
     for (const cursor of ['not-base64!', forged, 'e30']) {
-      const res = await api.send<{ fields: object }>('GET', `/api/tasks?cursor=${cursor}`, { token: u.token });
+      const res = await api.send<{ fields: object }>('GET', `/api/tasks?cursor=${cursor}`, {
+        token: u.token,
+      });
       expect(res.status).toBe(400);
       expect(res.body.fields).toHaveProperty('cursor');
     }

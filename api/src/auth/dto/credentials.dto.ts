@@ -1,5 +1,5 @@
-import { PASSWORD_LIMITS } from '@taskboard/contracts';
 import { ApiProperty } from '@nestjs/swagger';
+import { PASSWORD_LIMITS } from '@taskboard/contracts';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 

@@ -45,7 +45,9 @@ export class InitialSchema1732406400000 implements MigrationInterface {
       )`);
     // Every list query is scoped by owner; these serve each sort order's keyset pagination.
     await q.query('CREATE INDEX tasks_owner_created_idx ON tasks (owner_id, created_at DESC, id DESC)');
-    await q.query('CREATE INDEX tasks_owner_priority_idx ON tasks (owner_id, priority DESC, created_at DESC, id DESC)');
+    await q.query(
+      'CREATE INDEX tasks_owner_priority_idx ON tasks (owner_id, priority DESC, created_at DESC, id DESC)',
+    );
     await q.query('CREATE INDEX tasks_owner_due_idx ON tasks (owner_id, due_date ASC NULLS LAST, id ASC)');
   }
 

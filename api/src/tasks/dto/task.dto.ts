@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   TASK_LIMITS,
   TASK_PRIORITIES,
@@ -7,18 +8,36 @@ import {
   type TaskSort,
   type TaskStatus,
 } from '@taskboard/contracts';
-import { ApiPropertyOptional, ApiProperty, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateTaskDto {
-  @ApiProperty({ minLength: TASK_LIMITS.titleMin, maxLength: TASK_LIMITS.titleMax, example: 'Rotate the DB password' })
+  @ApiProperty({
+    minLength: TASK_LIMITS.titleMin,
+    maxLength: TASK_LIMITS.titleMax,
+    example: 'Rotate the DB password',
+  })
   @Transform(trim)
   @IsString()
-  @MinLength(TASK_LIMITS.titleMin, { message: `title must be ${TASK_LIMITS.titleMin}-${TASK_LIMITS.titleMax} characters` })
-  @MaxLength(TASK_LIMITS.titleMax, { message: `title must be ${TASK_LIMITS.titleMin}-${TASK_LIMITS.titleMax} characters` })
+  @MinLength(TASK_LIMITS.titleMin, {
+    message: `title must be ${TASK_LIMITS.titleMin}-${TASK_LIMITS.titleMax} characters`,
+  })
+  @MaxLength(TASK_LIMITS.titleMax, {
+    message: `title must be ${TASK_LIMITS.titleMin}-${TASK_LIMITS.titleMax} characters`,
+  })
   title: string;
 
   @ApiPropertyOptional({ maxLength: TASK_LIMITS.descriptionMax, nullable: true })

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from './config';
+
+const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db:5432/app', JWT_SECRET: 'k'.repeat(48) };
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.database.url).toBeUndefined();
+    expect(c.database.poolMax).toBe(1);
+    expect(c.database.migrateOnBoot).toBe(true);
+    expect(c.cache.redisUrl).toBeUndefined();
+    expect(c.http.port).toBe(3000);
+    expect(c.auth.accessTtlSeconds).toBeLessThanOrEqual(900);
+    expect(c.auth.cookieSecure).toBe(false);
+  });
+
+  it('hardens production: secure cookies, no boot-time migrations, a drain delay', () => {
+    const c = loadConfig(prod);
+    expect(c.auth.cookieSecure).toBe(true);
+    expect(c.database.migrateOnBoot).toBe(false);
+    expect(c.shutdown.delayMs).toBeGreaterThan(0);
+    expect(c.database.poolMax).toBe(10);
+  });
+
+  it.each([
+    [{ ...prod, JWT_SECRET: DEV_JWT_SECRET }, 'JWT_SECRET'],
+    [{ ...prod, JWT_SECRET: 'too-short' }, 'JWT_SECRET'],
+    [{ ...prod, DATABASE_URL: undefined }, 'DATABASE_URL'],
+    [{ JWT_ACCESS_TTL_SECONDS: '3600' }, 'JWT_ACCESS_TTL_SECONDS'],
+    [{ REDIS_URL: 'http://cache' }, 'REDIS_URL'],
+    [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ CACHE_ENABLED: 'yes' }, 'CACHE_ENABLED'],
+  ])('rejects %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(variable);
+  });
+
+  it('reports every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: '-1', LOG_LEVEL: 'loud' });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).toContain('PORT');
+      expect((err as Error).message).toContain('LOG_LEVEL');
+    }
+  });
+
+  it('parses TRUST_PROXY as hops or CIDRs', () => {
+    expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 172.16.0.0/12' }).http.trustProxy).toEqual([
+      '10.0.0.0/8',
+      '172.16.0.0/12',
+    ]);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).http.trustProxy).toBe(false);
+  });
+});
