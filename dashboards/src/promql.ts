@@ -36,3 +36,12 @@ export function duration(seconds: number): string {
   }
   return `${seconds}s`;
 }
+
+/**
+ * A sum of rates that is 0, not empty, when no series matches yet. A counter labelled with
+ * status_code="503" exists only after the first 503; without this, an API that never failed has
+ * no availability SLI at all instead of a perfect one.
+ */
+export function orZero(expr: string): string {
+  return `(${expr} or vector(0))`;
+}

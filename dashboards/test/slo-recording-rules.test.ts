@@ -36,6 +36,18 @@ const CASES: (PromtoolCase & { rules: string[] })[] = [
     ],
   },
   {
+    // An API that never failed has no 5xx series at all: its error ratio is 0, not missing.
+    name: 'availability SLI: no 5xx series yet means a ratio of 0',
+    rules: ['generated/prometheus/slo-api-availability.rules.yaml'],
+    series: httpTraffic([{ minutes: 30, requestsPerMinute: 600 }]).filter(
+      (s) => !s.series.includes('status_code="503"'),
+    ),
+    exprs: [
+      check(30, 'slo:sli_error:ratio_rate5m', 'api-availability', 0),
+      check(30, 'slo:error_budget_remaining:ratio', 'api-availability', 1),
+    ],
+  },
+  {
     // 10% of requests take 0.5-1 s: latency error ratio 0.1 = burn 2x of the 5% budget.
     name: 'latency SLI: requests over the threshold are the bad events',
     rules: ['generated/prometheus/slo-api-latency.rules.yaml'],

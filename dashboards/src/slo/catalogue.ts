@@ -3,6 +3,7 @@ import {
   duration,
   HTTP_DURATION_BUCKET,
   HTTP_REQUESTS_TOTAL,
+  orZero,
   regexLiteral,
   SERVER_ERROR,
   USER_TRAFFIC,
@@ -50,7 +51,7 @@ function requestRate(selector: string, window: SliWindow): string {
 }
 
 const apiAvailability: Sli = {
-  badEventsPerSecond: (w) => requestRate(`${USER_TRAFFIC},${SERVER_ERROR}`, w),
+  badEventsPerSecond: (w) => orZero(requestRate(`${USER_TRAFFIC},${SERVER_ERROR}`, w)),
   eventsPerSecond: (w) => requestRate(USER_TRAFFIC, w),
   // Not filtered to user routes: readiness probes keep the series alive on an idle API, so
   // absence really means "nothing is scraped", not "nobody used it".
