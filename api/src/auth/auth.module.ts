@@ -9,7 +9,7 @@ import { RedisConnection } from '../redis/redis-connection';
 import { UserEntity } from '../users/user.entity';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { JwtStrategy } from './jwt.strategy';
+import { JwtStrategy, signingKey } from './jwt.strategy';
 import { SharedRateLimitStorage } from './rate-limit.storage';
 import { RefreshTokenEntity, SessionEntity } from './session.entity';
 import { SessionState } from './session-state';
@@ -21,7 +21,7 @@ import { SessionState } from './session-state';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        secret: config.auth.jwtSecret,
+        secret: signingKey(config.auth.jwtSecret),
         signOptions: {
           algorithm: 'HS256',
           expiresIn: config.auth.accessTtlSeconds,

@@ -1,0 +1,308 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { type LoadResult, type LoadSpec, runAtRate, runLoad } from './load';
+
+/**
+ * `make bench`: the API's endpoints against ceilings measured in the same run on the same
+ * machine (a bare node:http hello; bare Fastify + pg + JWT doing the same SQL), real
+ * PostgreSQL and Redis, 127.0.0.1 only. Exits non-zero when a target is missed.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const CONNECTIONS = 64;
+const DIST = join(__dirname, '..');
+const JWT_SECRET = randomBytes(32).toString('hex');
+
+interface Server {
+  url: string;
+  proc: ChildProcess;
+}
+
+async function start(
+  script: string,
+  env: Record<string, string>,
+  readyLine: (l: Record<string, unknown>) => string | undefined,
+): Promise<Server> {
+  const proc = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const onData = (d: Buffer) => {
+      buf += String(d);
+      for (const line of buf.split('\n')) {
+        try {
+          const u = readyLine(JSON.parse(line));
+          if (u) {
+            proc.stdout!.off('data', onData);
+            proc.stdout!.resume(); // keep draining the request log without storing it
+            resolve(u);
+            return;
+          }
+        } catch {}
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.on('exit', (c) => reject(new Error(`${script} exited ${c}`)));
+  });
+  return { url, proc };
+}
+
+const byPort = (l: Record<string, unknown>) =>
+  typeof l.port === 'number' ? `http://127.0.0.1:${l.port}` : undefined;
+const byListening = (l: Record<string, unknown>) => (l.msg === 'listening' ? String(l.url) : undefined);
+
+async function stop(s: Server): Promise<void> {
+  const exited = new Promise((r) => s.proc.once('exit', r));
+  s.proc.kill('SIGTERM');
+  await exited;
+}
+
+async function json<T>(url: string, init: RequestInit): Promise<T> {
+  const res = await fetch(url, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
+  if (!res.ok) throw new Error(`${init.method} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+interface Row {
+  name: string;
+  saturation: LoadResult;
+  halfRate?: LoadResult;
+}
+
+async function measure(name: string, spec: Omit<Parameters<typeof runLoad>[0], 'seconds'>): Promise<Row> {
+  await runLoad({ ...spec, seconds: 1 }); // warm-up: JIT, pools, caches
+  const saturation = await runLoad({ ...spec, connections: CONNECTIONS, seconds: SECONDS });
+  const u = new URL(spec.url);
+  const halfRate = await runAtRate({
+    origin: u.origin,
+    requests: [
+      { method: spec.method ?? 'GET', path: u.pathname + u.search, headers: spec.headers, body: spec.body },
+    ],
+    rate: Math.max(1, Math.floor(saturation.rps / 2)),
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+  });
+  const row = { name, saturation, halfRate };
+  print(row);
+  return row;
+}
+
+const f = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 0) : '-');
+function print(r: Row) {
+  const h = r.halfRate;
+  console.log(
+    `${r.name.padEnd(34)} ${f(r.saturation.rps).padStart(8)} req/s` +
+      (h ? `   @${f(h.rps)} req/s: p50 ${f(h.p50)} ms  p95 ${f(h.p95)} ms  p99 ${f(h.p99)} ms` : '') +
+      (r.saturation.non2xx + r.saturation.errors > 0
+        ? `   (non-2xx ${r.saturation.non2xx}, errors ${r.saturation.errors})`
+        : ''),
+  );
+}
+
+async function main(): Promise<void> {
+  const adminUrl = process.env.DATABASE_URL;
+  const redisUrl = process.env.REDIS_URL;
+  if (!adminUrl || !redisUrl) {
+    console.error('bench: needs the real PostgreSQL and Redis: set DATABASE_URL and REDIS_URL (see .ci/run)');
+    process.exit(2);
+  }
+  const dbName = `taskboard_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
+  const servers: Server[] = [];
+  try {
+    const apiEnv = {
+      DATABASE_URL: dbUrl,
+      REDIS_URL: redisUrl,
+      JWT_SECRET,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info', // the real per-request log line is part of what is measured
+      AUTH_RATE_LIMIT: '1000000',
+      DATABASE_POOL_MAX: '10',
+    };
+    const cached = await start(join(DIST, 'src', 'main.js'), apiEnv, byListening);
+    servers.push(cached);
+    const email = `bench-${Date.now()}@example.com`;
+    const password = 'bench password 123';
+    const auth = await json<{ accessToken: string }>(`${cached.url}/api/auth/register`, {
+      method: 'POST',
+      body: JSON.stringify({ email, password }),
+    });
+    const listUser = { authorization: `Bearer ${auth.accessToken}` };
+    for (let i = 0; i < 20; i++) {
+      await json(`${cached.url}/api/tasks`, {
+        method: 'POST',
+        headers: listUser,
+        body: JSON.stringify({ title: `task ${i}`, priority: 'HIGH' }),
+      });
+    }
+    // Writes go to a second user so the listed user's page (and cache) stays the same.
+    const writer = await json<{ accessToken: string }>(`${cached.url}/api/auth/register`, {
+      method: 'POST',
+      body: JSON.stringify({ email: `w-${email}`, password }),
+    });
+    const writeUser = { authorization: `Bearer ${writer.accessToken}`, 'content-type': 'application/json' };
+    const createBody = JSON.stringify({ title: 'benchmark task', priority: 'MEDIUM' });
+
+    const hello = await start(join(DIST, 'bench', 'ceilings', 'hello.js'), {}, byPort);
+    servers.push(hello);
+    const bare = await start(
+      join(DIST, 'bench', 'ceilings', 'fastify-pg.js'),
+      { DATABASE_URL: dbUrl, JWT_SECRET },
+      byPort,
+    );
+    servers.push(bare);
+
+    console.log(
+      `bench: ${SECONDS}s per run, ${CONNECTIONS} connections, latency at half the saturation rate\n`,
+    );
+    const rows: Record<string, Row> = {};
+    rows.hello = await measure('ceiling: node:http hello', { url: hello.url });
+    await stop(hello);
+    rows.bareList = await measure('ceiling: fastify+pg+jwt list', {
+      url: `${bare.url}/api/tasks`,
+      headers: listUser,
+    });
+    rows.bareCreate = await measure('ceiling: fastify+pg+jwt create', {
+      url: `${bare.url}/api/tasks`,
+      method: 'POST',
+      headers: writeUser,
+      body: createBody,
+    });
+    await stop(bare);
+
+    rows.cachedList = await measure('api: list (cached)', {
+      url: `${cached.url}/api/tasks`,
+      headers: listUser,
+    });
+    rows.create = await measure('api: create', {
+      url: `${cached.url}/api/tasks`,
+      method: 'POST',
+      headers: writeUser,
+      body: createBody,
+    });
+    rows.login = await measure('api: login (argon2id)', {
+      url: `${cached.url}/api/auth/login`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+
+    // The journey: 4 list reads and 1 create per cycle (80/20) at 10x the seed's 100 req/s.
+    const journeyRate = 1000;
+    const journey = await runAtRate({
+      origin: cached.url,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      rate: journeyRate,
+      requests: [
+        { method: 'GET', path: '/api/tasks', headers: listUser },
+        { method: 'GET', path: '/api/tasks?sort=priority', headers: listUser },
+        { method: 'GET', path: '/api/tasks', headers: listUser },
+        { method: 'GET', path: '/api/tasks?status=TODO', headers: listUser },
+        { method: 'POST', path: '/api/tasks', headers: writeUser, body: createBody },
+      ],
+    });
+    rows.journey = { name: `api: journey 80/20 @${journeyRate} req/s`, saturation: journey };
+    console.log(
+      `${rows.journey.name.padEnd(34)} ${f(journey.rps).padStart(8)} req/s   p50 ${f(journey.p50)} ms  p95 ${f(journey.p95)} ms  p99 ${f(journey.p99)} ms`,
+    );
+    await stop(cached);
+
+    const uncached = await start(
+      join(DIST, 'src', 'main.js'),
+      { ...apiEnv, CACHE_ENABLED: 'false' },
+      byListening,
+    );
+    servers.push(uncached);
+    rows.uncachedList = await measure('api: list (cache off)', {
+      url: `${uncached.url}/api/tasks`,
+      headers: listUser,
+    });
+    await stop(uncached);
+
+    const targets: [string, number, string, boolean][] = [];
+    const ratio = (a: Row, b: Row) => a.saturation.rps / b.saturation.rps;
+    const check = (name: string, value: number, goal: string, ok: boolean) =>
+      targets.push([name, value, goal, ok]);
+    check(
+      'cached list / hello ceiling',
+      ratio(rows.cachedList!, rows.hello!),
+      '>= 0.25',
+      ratio(rows.cachedList!, rows.hello!) >= 0.25,
+    );
+    check(
+      'uncached list / same-work ceiling',
+      ratio(rows.uncachedList!, rows.bareList!),
+      '>= 0.80',
+      ratio(rows.uncachedList!, rows.bareList!) >= 0.8,
+    );
+    check(
+      'create / same-work ceiling',
+      ratio(rows.create!, rows.bareCreate!),
+      '>= 0.80',
+      ratio(rows.create!, rows.bareCreate!) >= 0.8,
+    );
+    check(
+      'cached list p99 @ half saturation (ms)',
+      rows.cachedList!.halfRate!.p99,
+      '< 20',
+      rows.cachedList!.halfRate!.p99 < 20,
+    );
+    check(
+      'create p99 @ half saturation (ms)',
+      rows.create!.halfRate!.p99,
+      '< 40',
+      rows.create!.halfRate!.p99 < 40,
+    );
+    check(
+      'journey sustained rate (req/s)',
+      journey.rps,
+      `>= ${journeyRate * 0.98}`,
+      journey.rps >= journeyRate * 0.98,
+    );
+    check('journey p95 (ms)', journey.p95, '< 50', journey.p95 < 50);
+    const failedRequests = Object.values(rows).reduce(
+      (n, r) =>
+        n +
+        r.saturation.non2xx +
+        r.saturation.errors +
+        (r.halfRate ? r.halfRate.non2xx + r.halfRate.errors : 0),
+      0,
+    );
+    check('failed requests across all runs', failedRequests, '== 0', failedRequests === 0);
+
+    console.log('\ntargets');
+    for (const [name, value, goal, ok] of targets)
+      console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${name.padEnd(40)} ${f(value).padStart(8)}  (${goal})`);
+    const report = {
+      date: new Date().toISOString(),
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      rows,
+      targets,
+    };
+    mkdirSync(join(DIST, '..', '..', 'artifacts'), { recursive: true });
+    writeFileSync(join(DIST, '..', '..', 'artifacts', 'bench-api.json'), JSON.stringify(report, null, 2));
+    if (targets.some((t) => !t[3])) process.exitCode = 1;
+  } finally {
+    for (const s of servers) if (s.proc.exitCode === null) s.proc.kill('SIGKILL');
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
