@@ -6,7 +6,7 @@ export PATH="$PWD/bin:$PATH"
 row() { printf '%-12s %s\n' "$1" "$2"; }
 ver() { # name command...
   local name=$1; shift
-  if command -v "$name" >/dev/null 2>&1; then row "$name" "$("$@" 2>&1 | head -n1)"; else row "$name" "MISSING (make tools)"; fi
+  if command -v "$name" >/dev/null 2>&1; then row "$name" "$("$@" 2>&1 | grep -v 'unexpected operator' | head -n1)"; else row "$name" "MISSING (make tools)"; fi
 }
 ver node node --version
 ver npm npm --version
