@@ -76,7 +76,7 @@ test-api-embedded: build ## API end-to-end tests against the embedded defaults (
 	cd api && env -u DATABASE_URL -u REDIS_URL TASKBOARD_TEST_EMBEDDED=1 vitest run --project e2e
 
 .PHONY: test
-test: deps tools lint typecheck test-api test-api-embedded $(TEST_TARGETS) ## Everything CI runs
+test: deps tools lint typecheck test-api test-api-embedded test-demo $(TEST_TARGETS) ## Everything CI runs
 	@echo "test: all suites passed"
 
 .PHONY: bench
@@ -90,3 +90,7 @@ bench-api: build ## API throughput and latency vs same-run ceilings (real Postgr
 
 .PHONY: bench
 bench: bench-api $(BENCH_TARGETS) ## Every benchmark; prints figures, exits non-zero below a target
+
+.PHONY: test-demo
+test-demo: deps ## Run `make demo` twice on a scratch data folder: endpoints answer, data survives the restart
+	scripts/demo-smoke.sh
