@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dump } from 'js-yaml';
@@ -69,6 +69,7 @@ export function runPromtoolTests(ruleFiles: readonly string[], testCase: Promtoo
   };
   writeFileSync(file, dump(doc, { noRefs: true, lineWidth: -1 }));
   const run = spawnSync('promtool', ['test', 'rules', file], { encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
   if (run.error)
     throw new Error(`promtool could not run (install it with \`make tools\`): ${run.error.message}`);
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
