@@ -2,16 +2,9 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_JWT_SECRET } from '../../src/config/config';
 import { MODE } from '../support/env';
-import { client, refreshCookie, startTestApp, type TestApp } from '../support/test-app';
+import { client, refreshCookie, startTestApp, type TestApp, useTestApp } from '../support/test-app';
 
-let t: TestApp;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  api = client(t.url);
-});
-afterAll(() => t.close());
+const ctx = useTestApp();
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 function sign(header: object, payload: object, secret = DEV_JWT_SECRET): string {
@@ -25,7 +18,7 @@ function claimsOf(token: string) {
 describe(`auth (${MODE})`, () => {
   it('registers, sets an httpOnly SameSite refresh cookie scoped to /api/auth, and answers 409 for a taken email', async () => {
     const email = `Mixed.Case-${Date.now()}@Example.com`;
-    const res = await api.send<{ accessToken: string; expiresIn: number; user: { email: string } }>(
+    const res = await ctx.api.send<{ accessToken: string; expiresIn: number; user: { email: string } }>(
       'POST',
       '/api/auth/register',
       { body: { email, password: 'long enough password' } },
@@ -40,7 +33,7 @@ describe(`auth (${MODE})`, () => {
     expect(cookie).not.toMatch(/Secure/); // local/test mode; production forces Secure (config tests)
     expect(JSON.stringify(res.body)).not.toContain(cookie.split(';')[0]!.split('=')[1]!);
 
-    const again = await api.send('POST', '/api/auth/register', {
+    const again = await ctx.api.send('POST', '/api/auth/register', {
       body: { email, password: 'another password' },
     });
     expect(again.status).toBe(409);
@@ -48,7 +41,7 @@ describe(`auth (${MODE})`, () => {
   });
 
   it('issues short HS256 access tokens with issuer and audience', async () => {
-    const { token } = await api.register();
+    const { token } = await ctx.api.register();
     const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString());
     const claims = claimsOf(token);
     expect(header.alg).toBe('HS256');
@@ -58,11 +51,11 @@ describe(`auth (${MODE})`, () => {
   });
 
   it('answers a wrong password and an unknown email identically', async () => {
-    const user = await api.register();
-    const wrong = await api.send('POST', '/api/auth/login', {
+    const user = await ctx.api.register();
+    const wrong = await ctx.api.send('POST', '/api/auth/login', {
       body: { email: user.email, password: 'wrong password!' },
     });
-    const unknown = await api.send('POST', '/api/auth/login', {
+    const unknown = await ctx.api.send('POST', '/api/auth/login', {
       body: { email: `nobody-${Date.now()}@example.com`, password: 'wrong password!' },
     });
     expect(wrong.status).toBe(401);
@@ -72,18 +65,18 @@ describe(`auth (${MODE})`, () => {
   });
 
   it('logs in and answers /me', async () => {
-    const user = await api.register();
-    const login = await api.send<{ accessToken: string }>('POST', '/api/auth/login', {
+    const user = await ctx.api.register();
+    const login = await ctx.api.send<{ accessToken: string }>('POST', '/api/auth/login', {
       body: { email: user.email, password: user.password },
     });
     expect(login.status).toBe(200);
-    const me = await api.send('GET', '/api/auth/me', { token: login.body.accessToken });
+    const me = await ctx.api.send('GET', '/api/auth/me', { token: login.body.accessToken });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ id: user.userId, email: user.email });
   });
 
   it('rejects tampered, expired, alg:none, wrong-audience, wrong-issuer and foreign-key tokens', async () => {
-    const { token } = await api.register();
+    const { token } = await ctx.api.register();
     const claims = claimsOf(token);
     const now = Math.floor(Date.now() / 1000);
     const [h, p, s] = token.split('.');
@@ -102,62 +95,64 @@ describe(`auth (${MODE})`, () => {
       const head = `${b64({ alg: 'HS512', typ: 'JWT' })}.${b64(claims)}`;
       return `${head}.${createHmac('sha512', DEV_JWT_SECRET).update(head).digest('base64url')}`;
     })();
-    expect((await api.send('GET', '/api/auth/me', { token })).status).toBe(200);
+    expect((await ctx.api.send('GET', '/api/auth/me', { token })).status).toBe(200);
     for (const bad of [tampered, badSig, expired, none, wrongAud, wrongIss, foreignKey, hs512, 'garbage']) {
-      const res = await api.send('GET', '/api/tasks', { token: bad });
+      const res = await ctx.api.send('GET', '/api/tasks', { token: bad });
       expect(res.status, bad).toBe(401);
       expect(res.body).toMatchObject({ statusCode: 401 });
     }
-    expect((await api.send('GET', '/api/tasks')).status).toBe(401);
+    expect((await ctx.api.send('GET', '/api/tasks')).status).toBe(401);
   });
 
   it('rotates the refresh token on every use; reusing an old one revokes the whole session', async () => {
-    const user = await api.register();
+    const user = await ctx.api.register();
     const first = user.cookie!;
-    const r1 = await api.send<{ accessToken: string }>('POST', '/api/auth/refresh', {
+    const r1 = await ctx.api.send<{ accessToken: string }>('POST', '/api/auth/refresh', {
       headers: { cookie: first },
     });
     expect(r1.status).toBe(200);
     const second = refreshCookie(r1.headers)!;
     expect(second).not.toEqual(first);
-    const r2 = await api.send<{ accessToken: string }>('POST', '/api/auth/refresh', {
+    const r2 = await ctx.api.send<{ accessToken: string }>('POST', '/api/auth/refresh', {
       headers: { cookie: second },
     });
     expect(r2.status).toBe(200);
     const third = refreshCookie(r2.headers)!;
     const access = r2.body.accessToken;
-    expect((await api.send('GET', '/api/auth/me', { token: access })).status).toBe(200);
+    expect((await ctx.api.send('GET', '/api/auth/me', { token: access })).status).toBe(200);
 
     // The leaked first token is replayed: refused, and the family (third token, live access token) dies.
-    const replay = await api.send('POST', '/api/auth/refresh', { headers: { cookie: first } });
+    const replay = await ctx.api.send('POST', '/api/auth/refresh', { headers: { cookie: first } });
     expect(replay.status).toBe(401);
-    expect((await api.send('POST', '/api/auth/refresh', { headers: { cookie: third } })).status).toBe(401);
-    expect((await api.send('GET', '/api/auth/me', { token: access })).status).toBe(401);
+    expect((await ctx.api.send('POST', '/api/auth/refresh', { headers: { cookie: third } })).status).toBe(
+      401,
+    );
+    expect((await ctx.api.send('GET', '/api/auth/me', { token: access })).status).toBe(401);
     // Other sessions of the same user are untouched.
-    const other = await api.send<{ accessToken: string }>('POST', '/api/auth/login', {
+    const other = await ctx.api.send<{ accessToken: string }>('POST', '/api/auth/login', {
       body: { email: user.email, password: user.password },
     });
-    expect((await api.send('GET', '/api/auth/me', { token: other.body.accessToken })).status).toBe(200);
+    expect((await ctx.api.send('GET', '/api/auth/me', { token: other.body.accessToken })).status).toBe(200);
   });
 
   it('logout makes the access and refresh tokens unusable at once', async () => {
-    const user = await api.register();
-    expect((await api.send('GET', '/api/tasks', { token: user.token })).status).toBe(200);
-    const out = await api.send('POST', '/api/auth/logout', {
+    const user = await ctx.api.register();
+    expect((await ctx.api.send('GET', '/api/tasks', { token: user.token })).status).toBe(200);
+    const out = await ctx.api.send('POST', '/api/auth/logout', {
       token: user.token,
       headers: { cookie: user.cookie! },
     });
     expect(out.status).toBe(204);
     expect(out.headers.getSetCookie().join()).toMatch(/taskboard_refresh=;/);
-    expect((await api.send('GET', '/api/tasks', { token: user.token })).status).toBe(401);
-    expect((await api.send('POST', '/api/auth/refresh', { headers: { cookie: user.cookie! } })).status).toBe(
-      401,
-    );
+    expect((await ctx.api.send('GET', '/api/tasks', { token: user.token })).status).toBe(401);
+    expect(
+      (await ctx.api.send('POST', '/api/auth/refresh', { headers: { cookie: user.cookie! } })).status,
+    ).toBe(401);
   });
 
   it('refresh without or with a garbage cookie is 401', async () => {
-    expect((await api.send('POST', '/api/auth/refresh')).status).toBe(401);
-    const garbage = await api.send('POST', '/api/auth/refresh', {
+    expect((await ctx.api.send('POST', '/api/auth/refresh')).status).toBe(401);
+    const garbage = await ctx.api.send('POST', '/api/auth/refresh', {
       headers: { cookie: 'taskboard_refresh=abc.def' },
     });
     expect(garbage.status).toBe(401);
@@ -165,13 +160,13 @@ describe(`auth (${MODE})`, () => {
 
   it('never logs passwords or tokens', async () => {
     const password = 'this-password-must-not-be-logged';
-    const user = await api.register(undefined, password);
-    await api.send('POST', '/api/auth/login', {
+    const user = await ctx.api.register(undefined, password);
+    await ctx.api.send('POST', '/api/auth/login', {
       body: { email: user.email, password: 'wrong-and-also-secret' },
     });
-    await api.send('POST', '/api/auth/refresh', { headers: { cookie: user.cookie! } });
-    await api.send('GET', '/api/auth/me', { token: user.token });
-    const all = t.rawLogs.join('\n');
+    await ctx.api.send('POST', '/api/auth/refresh', { headers: { cookie: user.cookie! } });
+    await ctx.api.send('GET', '/api/auth/me', { token: user.token });
+    const all = ctx.t.rawLogs.join('\n');
     expect(all).not.toContain(password);
     expect(all).not.toContain('wrong-and-also-secret');
     expect(all).not.toContain(user.token);

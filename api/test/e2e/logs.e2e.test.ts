@@ -1,27 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MODE } from '../support/env';
-import { client, startTestApp, type TestApp } from '../support/test-app';
+import { type TestApp, useTestApp } from '../support/test-app';
 
-let t: TestApp;
-let api: ReturnType<typeof client>;
-beforeAll(async () => {
-  t = await startTestApp();
-  api = client(t.url);
-});
-afterAll(() => t.close());
+const ctx = useTestApp();
 
 const requestLines = (app: TestApp) => app.logs.filter((l) => l.msg === 'request completed');
 
 describe(`request logs (${MODE})`, () => {
   it('writes one JSON line per request with request id, route, status, duration and user id', async () => {
-    const u = await api.register();
-    const before = requestLines(t).length;
-    const res = await api.send('GET', '/api/tasks', {
+    const u = await ctx.api.register();
+    const before = requestLines(ctx.t).length;
+    const res = await ctx.api.send('GET', '/api/tasks', {
       token: u.token,
       headers: { 'x-request-id': 'trace-abc.123' },
     });
     expect(res.headers.get('x-request-id')).toBe('trace-abc.123');
-    const lines = requestLines(t).slice(before);
+    const lines = requestLines(ctx.t).slice(before);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       reqId: 'trace-abc.123',
@@ -36,13 +30,13 @@ describe(`request logs (${MODE})`, () => {
   });
 
   it('generates a request id when none (or a hostile one) is given, and returns it', async () => {
-    const a = await api.send('GET', '/health');
+    const a = await ctx.api.send('GET', '/health');
     expect(a.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const hostile = await api.send('GET', '/health', {
+    const hostile = await ctx.api.send('GET', '/health', {
       headers: { 'x-request-id': 'evil<script>'.padEnd(300, 'x') },
     });
     expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const last = requestLines(t).at(-1)!;
+    const last = requestLines(ctx.t).at(-1)!;
     expect(last.reqId).toBe(hostile.headers.get('x-request-id'));
     expect(last.userId).toBeUndefined();
   });

@@ -1,15 +1,9 @@
 import { HTTP_DURATION_BUCKETS, METRICS, UNMATCHED_ROUTE } from '@taskboard/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MODE } from '../support/env';
-import { client, startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
-let t: TestApp;
-let api: ReturnType<typeof client>;
-beforeAll(async () => {
-  t = await startTestApp();
-  api = client(t.url);
-});
-afterAll(() => t.close());
+const ctx = useTestApp();
 
 /** Parses the text exposition into `name{labels} value` samples. */
 function samples(text: string): Map<string, number> {
@@ -26,23 +20,26 @@ const H = METRICS.httpRequestDuration.name;
 
 describe(`/metrics (${MODE})`, () => {
   it('counts a scripted set of requests exactly, with route templates and bounded labels', async () => {
-    const u = await api.register();
-    const created = await api.send<{ id: string }>('POST', '/api/tasks', {
+    const u = await ctx.api.register();
+    const created = await ctx.api.send<{ id: string }>('POST', '/api/tasks', {
       token: u.token,
       body: { title: 'm' },
     });
-    await api.send('GET', '/api/tasks', { token: u.token });
-    await api.send('GET', '/api/tasks', { token: u.token });
-    await api.send('GET', `/api/tasks/${created.body.id}`, { token: u.token });
-    await api.send('PATCH', `/api/tasks/${created.body.id}`, { token: u.token, body: { status: 'DONE' } });
-    await api.send('GET', `/api/tasks/${crypto.randomUUID()}`, { token: u.token });
-    await api.send('GET', '/api/tasks/not-a-uuid', { token: u.token });
-    await api.send('GET', '/api/tasks');
-    await api.send('GET', '/wp-admin/setup.php');
-    await api.send('GET', '/random/path/1');
-    await api.send('GET', '/health');
+    await ctx.api.send('GET', '/api/tasks', { token: u.token });
+    await ctx.api.send('GET', '/api/tasks', { token: u.token });
+    await ctx.api.send('GET', `/api/tasks/${created.body.id}`, { token: u.token });
+    await ctx.api.send('PATCH', `/api/tasks/${created.body.id}`, {
+      token: u.token,
+      body: { status: 'DONE' },
+    });
+    await ctx.api.send('GET', `/api/tasks/${crypto.randomUUID()}`, { token: u.token });
+    await ctx.api.send('GET', '/api/tasks/not-a-uuid', { token: u.token });
+    await ctx.api.send('GET', '/api/tasks');
+    await ctx.api.send('GET', '/wp-admin/setup.php');
+    await ctx.api.send('GET', '/random/path/1');
+    await ctx.api.send('GET', '/health');
 
-    const res = await fetch(`${t.url}/metrics`);
+    const res = await fetch(`${ctx.t.url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
     const s = samples(text);
@@ -86,7 +83,7 @@ describe(`/metrics (${MODE})`, () => {
         k.startsWith(`${METRICS.dbQueryDuration.name}_count{operation="tasks.insert",outcome="ok"}`),
       ),
     ).toBe(true);
-    expect(s.get(`${METRICS.cacheUp.name}{backend="${t.core.cache.backend}"}`)).toBe(1);
+    expect(s.get(`${METRICS.cacheUp.name}{backend="${ctx.t.core.cache.backend}"}`)).toBe(1);
     for (const name of [
       'process_cpu_seconds_total',
       'process_resident_memory_bytes',

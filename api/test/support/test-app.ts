@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/config';
 import type { CoreServices } from '../../src/core/core.module';
@@ -134,4 +135,15 @@ export function client(baseUrl: string) {
 export function refreshCookie(headers: Headers): string | undefined {
   const set = headers.getSetCookie().find((c) => c.startsWith('taskboard_refresh='));
   return set?.split(';')[0];
+}
+
+/** One app (and its own database) for a whole test file, started before its tests. */
+export function useTestApp(options?: TestAppOptions): { t: TestApp; api: ReturnType<typeof client> } {
+  const ctx = {} as { t: TestApp; api: ReturnType<typeof client> };
+  beforeAll(async () => {
+    ctx.t = await startTestApp(options);
+    ctx.api = client(ctx.t.url);
+  });
+  afterAll(() => ctx.t?.close());
+  return ctx;
 }
