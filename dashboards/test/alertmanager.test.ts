@@ -1,10 +1,12 @@
 /** amtool validates the rendered Alertmanager config and proves where each kind of alert goes. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { ALERTMANAGER_FILE } from '../src/outputs';
+import { freePort, start, stop, waitFor } from './live/processes';
 import { WORKSPACE } from './promtool/run';
 
 const CONFIG = join(WORKSPACE, ALERTMANAGER_FILE);
@@ -95,5 +97,67 @@ describe('Alertmanager config', () => {
       target_matchers: ['severity = "ticket"'],
       equal: ['slo'],
     });
+  });
+
+  it('a running Alertmanager mutes the tickets of a paging SLO and nothing else', async () => {
+    // Debian's prometheus-alertmanager package ships amtool, so `make tools` brings both.
+    const dir = mkdtempSync(join(tmpdir(), 'alertmanager-'));
+    const port = await freePort();
+    const am = start(
+      'prometheus-alertmanager',
+      [
+        `--config.file=${CONFIG}`,
+        `--storage.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+      ],
+      { PATH: process.env.PATH },
+      join(dir, 'alertmanager.log'),
+    );
+    try {
+      const base = `http://127.0.0.1:${port}/api/v2`;
+      await waitFor(
+        'Alertmanager',
+        async () => ((await fetch(`${base}/status`)).ok ? true : undefined),
+        20_000,
+      );
+      const alerts = [
+        { alertname: 'ApiAvailabilityErrorBudgetBurn', severity: 'page', slo: 'api-availability' },
+        { alertname: 'ApiAvailabilityErrorBudgetBurn', severity: 'ticket', slo: 'api-availability' },
+        { alertname: 'ApiLatencyErrorBudgetBurn', severity: 'ticket', slo: 'api-latency' },
+        { alertname: 'ApiHighErrorRate', severity: 'page' },
+        { alertname: 'ApiContainerMemoryHigh', severity: 'ticket', namespace: 'taskboard' },
+      ];
+      const posted = await fetch(`${base}/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alerts.map((labels) => ({ labels }))),
+      });
+      expect(posted.ok).toBe(true);
+      const states = await waitFor(
+        'the five alerts',
+        async () => {
+          const got = (await (await fetch(`${base}/alerts`)).json()) as {
+            labels: Record<string, string>;
+            status: { state: string };
+          }[];
+          return got.length === alerts.length ? got : undefined;
+        },
+        10_000,
+      );
+      const summary = states
+        .map((a) => `${a.labels.alertname}/${a.labels.severity}/${a.labels.slo ?? '-'}: ${a.status.state}`)
+        .sort();
+      expect(summary).toEqual([
+        'ApiAvailabilityErrorBudgetBurn/page/api-availability: active',
+        'ApiAvailabilityErrorBudgetBurn/ticket/api-availability: suppressed',
+        'ApiContainerMemoryHigh/ticket/-: active',
+        'ApiHighErrorRate/page/-: active',
+        'ApiLatencyErrorBudgetBurn/ticket/api-latency: active',
+      ]);
+    } finally {
+      await stop(am);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
