@@ -60,8 +60,12 @@ migrate: build ## Run database migrations against DATABASE_URL (guarded by an ad
 ##@ Quality
 
 .PHONY: lint
-lint: deps ## Lint and format-check the whole repository (Biome)
+lint: deps ## Lint and format-check the whole repository (Biome); proves root provider imports are refused
 	biome check .
+	@# The rule must really bite: a root import of a provider package has to fail the linter.
+	@if echo "import { Vpc } from '@cdktf/provider-aws'; export { Vpc };" \
+	  | biome lint --stdin-file-path=stacks/root-import-probe.ts >/dev/null 2>&1; then \
+	  echo "lint: a root import of @cdktf/provider-aws was not rejected (biome.json noRestrictedImports)"; exit 1; fi
 
 .PHONY: typecheck
 typecheck: deps ## Type-check every TypeScript project (strict)

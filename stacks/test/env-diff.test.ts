@@ -19,7 +19,7 @@ function leaves(text: string): Map<string, string> {
   return out;
 }
 
-export function differingPaths(a: string, b: string): string[] {
+function differingPaths(a: string, b: string): string[] {
   const [x, y] = [leaves(a), leaves(b)];
   const paths = new Set([...x.keys(), ...y.keys()]);
   return [...paths].filter((p) => x.get(p) !== y.get(p)).sort();

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_JWT_SECRET } from '../../src/config/config';
-import { MODE } from '../support/env';
+import { MODE, REDIS_URL } from '../support/env';
 import { client, refreshCookie, startTestApp, type TestApp, useTestApp } from '../support/test-app';
 
 const ctx = useTestApp();
@@ -212,5 +212,40 @@ describe(`rate limiting (${MODE})`, () => {
       );
     }
     expect(reg).toEqual([201, 201, 201, 429]);
+  });
+});
+
+describe(`cookie outside local mode (${MODE})`, () => {
+  const secure = useTestApp({ env: { COOKIE_SECURE: 'true' } });
+  it('marks the refresh cookie Secure', async () => {
+    const res = await secure.api.send('POST', '/api/auth/register', {
+      body: { email: `secure-${Date.now()}@example.com`, password: 'long enough password' },
+    });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('taskboard_refresh='))!;
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/HttpOnly/);
+  });
+});
+
+// Two replicas share counters only through Redis; the embedded mode has none.
+const replicas = REDIS_URL ? describe : describe.skip;
+if (!REDIS_URL)
+  console.info(
+    '[skip] shared rate limit across replicas: needs REDIS_URL (embedded mode counts per process)',
+  );
+
+replicas(`rate limits shared across replicas (${MODE})`, () => {
+  const a = useTestApp({ env: { AUTH_RATE_LIMIT: '4', TRUST_PROXY: '1' } });
+  const b = useTestApp({ env: { AUTH_RATE_LIMIT: '4', TRUST_PROXY: '1' } });
+  it('counts one client’s attempts on every replica together', async () => {
+    const ip = `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
+    const attempt = (ctx: typeof a) =>
+      ctx.api.send('POST', '/api/auth/login', {
+        body: { email: 'nobody@example.com', password: 'whatever1' },
+        headers: { 'x-forwarded-for': ip }, // as the one trusted proxy appends it
+      });
+    const statuses = [];
+    for (const ctx of [a, b, a, b, a, b]) statuses.push((await attempt(ctx)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
   });
 });
