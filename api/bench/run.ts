@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { type LoadResult, type LoadSpec, runAtRate, runLoad } from './load';
+import { type LoadResult, runAtRate, runLoad } from './load';
 
 /**
  * `make bench`: the API's endpoints against ceilings measured in the same run on the same
