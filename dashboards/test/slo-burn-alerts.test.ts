@@ -77,6 +77,13 @@ function availabilityIncident(errorRatio: number, minutes: number, rpm = RPM): I
   ]);
 }
 
+function latencyIncident(slowRatio: number, minutes: number, rpm = RPM): InputSeries[] {
+  return httpTraffic([
+    { minutes: BASELINE, requestsPerMinute: RPM },
+    { minutes, requestsPerMinute: rpm, slowRatio },
+  ]);
+}
+
 interface Scenario extends PromtoolCase {
   readonly rules: readonly string[];
 }
@@ -191,6 +198,32 @@ const SCENARIOS: Scenario[] = [
         ],
       },
     ]),
+  },
+  {
+    // The latency budget is 5%, so each availability tier scenario scales by 50: 50% slow is
+    // 10x (6h ratio crosses 30% at t = 216 min, the 1h ratio never reaches 72%).
+    name: 'latency page-6h: half the requests slow pages after about 3.6 hours, no other tier',
+    rules: LATENCY_RULES,
+    evaluationInterval: '5m',
+    series: latencyIncident(0.5, 240),
+    alerts: [at(T0 + 200, LATENCY, 'api-latency', []), at(T0 + 230, LATENCY, 'api-latency', ['page-6h'])],
+  },
+  {
+    // 25% slow (5x) at 5 req/s for a day: the 1d ratio is 13.4% at t = 1380 and 25% at
+    // t = 1440 (threshold 15%); the 3d ratio stays at 0.61% (threshold 5%).
+    name: 'latency ticket-1d: a 5x burn for a day opens a ticket, the 3d tier stays quiet',
+    rules: LATENCY_RULES,
+    evaluationInterval: '5m',
+    series: latencyIncident(0.25, DAY, 300),
+    alerts: [at(T0 + 1380, LATENCY, 'api-latency', []), at(T0 + 1440, LATENCY, 'api-latency', ['ticket-1d'])],
+  },
+  {
+    // 7.5% slow (1.5x): the 3d ratio crosses 5% at t = 2880, as in the availability case.
+    name: 'latency ticket-3d: a slow 1.5x burn opens a ticket after two days',
+    rules: LATENCY_RULES,
+    evaluationInterval: '5m',
+    series: latencyIncident(0.075, 2940),
+    alerts: [at(T0 + 2820, LATENCY, 'api-latency', []), at(T0 + 2940, LATENCY, 'api-latency', ['ticket-3d'])],
   },
   {
     // 80% slow = 16x the 5% latency budget. The 1h ratio crosses 72% at t = 54 min (page at
