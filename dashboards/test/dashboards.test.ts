@@ -59,6 +59,17 @@ describe('Grafana dashboards', () => {
     }
   });
 
+  it('colour thresholds in ascending steps, as Grafana reads them', () => {
+    for (const panel of panels as (Panel & {
+      fieldConfig?: { defaults?: { thresholds?: { steps: { value: number | null }[] } } };
+    })[]) {
+      const steps = panel.fieldConfig?.defaults?.thresholds?.steps ?? [];
+      const values = steps.slice(1).map((s) => s.value ?? Number.NaN);
+      expect(steps[0]?.value ?? null, panel.title).toBeNull();
+      expect(values, panel.title).toEqual([...values].sort((a, b) => a - b));
+    }
+  });
+
   it('offer datasource, namespace and pod variables and link to the runbooks', () => {
     for (const board of boards) {
       expect(board.templating.list.map((v) => v.name)).toEqual(['datasource', 'namespace', 'pod']);

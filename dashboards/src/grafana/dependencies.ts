@@ -20,6 +20,7 @@ export function dependencies() {
       stat('Database reachable (all pods)', [q(`min(${METRICS.dbUp.name}{${POD_FILTER}})`, 'up')], {
         width: 6,
         lines: [1],
+        higherIsBetter: true,
         description: 'From the readiness check: 0 means some pod cannot reach PostgreSQL.',
       }),
     )
@@ -62,7 +63,7 @@ export function dependencies() {
       stat(
         'Cache backend up',
         [q(`min by (backend) (${METRICS.cacheUp.name}{${POD_FILTER}})`, '{{backend}}')],
-        { width: 6, lines: [1] },
+        { width: 6, lines: [1], higherIsBetter: true },
       ),
     )
     .withPanel(

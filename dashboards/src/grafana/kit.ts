@@ -54,16 +54,24 @@ export interface PanelOptions {
   readonly width?: number;
   readonly min?: number;
   readonly max?: number;
-  /** Horizontal lines drawn on the graph (e.g. alert thresholds), red from the first one. */
+  /** Threshold lines (e.g. alert thresholds), dashed on graphs, colouring stats. */
   readonly lines?: readonly number[];
+  readonly higherIsBetter?: boolean;
 }
 
-function thresholds(lines: readonly number[]): ThresholdsConfigBuilder {
+/**
+ * Colour steps from the lines, ascending as Grafana expects. By default higher is worse (alert
+ * thresholds): green below the lowest line, red from the highest. `higherIsBetter` flips it
+ * (budget remaining, "up" gauges).
+ */
+function thresholds(lines: readonly number[], higherIsBetter = false): ThresholdsConfigBuilder {
+  const sorted = [...lines].sort((a, b) => a - b);
+  const [base, top] = higherIsBetter ? ['red', 'green'] : ['green', 'red'];
   return new ThresholdsConfigBuilder()
     .mode(ThresholdsMode.Absolute)
     .steps([
-      { value: null, color: 'green' },
-      ...lines.map((value, i) => ({ value, color: i === lines.length - 1 ? 'orange' : 'red' })),
+      { value: null, color: base },
+      ...sorted.map((value, i) => ({ value, color: i === sorted.length - 1 ? top : 'orange' })),
     ]);
 }
 
@@ -80,7 +88,7 @@ export function timeseries(title: string, queries: readonly Query[], o: PanelOpt
   if (o.max !== undefined) panel = panel.max(o.max);
   if (o.lines?.length) {
     panel = panel
-      .thresholds(thresholds([...o.lines].sort((a, b) => b - a)))
+      .thresholds(thresholds(o.lines, o.higherIsBetter))
       .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed));
   }
   return panel;
@@ -96,7 +104,7 @@ export function stat(title: string, queries: readonly Query[], o: PanelOptions =
   if (o.description) panel = panel.description(o.description);
   if (o.min !== undefined) panel = panel.min(o.min);
   if (o.max !== undefined) panel = panel.max(o.max);
-  if (o.lines?.length) panel = panel.thresholds(thresholds(o.lines));
+  if (o.lines?.length) panel = panel.thresholds(thresholds(o.lines, o.higherIsBetter));
   return panel;
 }
 

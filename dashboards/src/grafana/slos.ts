@@ -40,6 +40,7 @@ export function slos() {
             unit: 'percentunit',
             width: 10,
             lines: [0, 0.25],
+            higherIsBetter: true,
             description:
               'Request-weighted: 1 - (bad events / events over 30 days) / budget. Below 0 the budget is spent.',
           },
