@@ -11,6 +11,8 @@ import { NestPinoLogger } from './core/logger';
 import { ApiExceptionFilter } from './http/exceptions.filter';
 import { registerRequestHooks, requestIdFrom } from './http/request-hooks';
 import { StrictValidationPipe } from './http/validation.pipe';
+import { limitRumBody } from './rum/rum.module';
+import { registerSpa } from './spa/spa';
 
 /** Builds the whole HTTP application (not yet listening). Used by main.ts and by the tests. */
 export async function createApp(core: CoreServices, databaseUrl: string): Promise<NestFastifyApplication> {
@@ -28,6 +30,7 @@ export async function createApp(core: CoreServices, databaseUrl: string): Promis
   registerRequestHooks(adapter.getInstance(), metrics, lifecycle);
   // JSON only: anything else is a 415 (Fastify's built-in JSON parser stays; Nest adds none).
   adapter.getInstance().removeContentTypeParser('text/plain');
+  limitRumBody(adapter.getInstance());
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(core, databaseUrl), adapter, {
     logger: new NestPinoLogger(logger),
@@ -39,13 +42,18 @@ export async function createApp(core: CoreServices, databaseUrl: string): Promis
 
   const openapi = new DocumentBuilder()
     .setTitle('taskboard API')
-    .setDescription('Tasks with JWT auth. Refresh tokens travel only in an httpOnly cookie scoped to /api/auth.')
+    .setDescription(
+      'Tasks with JWT auth. Refresh tokens travel only in an httpOnly cookie scoped to /api/auth.',
+    )
     .setVersion('1.0')
     .addBearerAuth()
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi), {
     jsonDocumentUrl: 'docs/json',
   });
+
+  // Local mode: the built SPA from the same origin (history fallback, caching, CSP).
+  if (config.spa.dir) await registerSpa(app, config.spa.dir);
 
   await app.init();
   const pool = (app.get(DataSource).driver as unknown as { master: Pool }).master;

@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { CoreModule, type CoreServices } from './core/core.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { RumModule } from './rum/rum.module';
 import { TasksModule } from './tasks/tasks.module';
 
 @Module({})
@@ -24,6 +25,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         TasksModule,
+        RumModule,
       ],
     };
   }

@@ -1,3 +1,4 @@
 export * from './api';
 export * from './metrics';
 export * from './slo';
+export * from './web';

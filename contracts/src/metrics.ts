@@ -84,3 +84,50 @@ export const DB_POOL_STATES = ['total', 'idle', 'waiting'] as const;
 
 /** Routes excluded from availability and latency SLIs (probes and scrapes are not user traffic). */
 export const NON_USER_ROUTES = ['/health', '/health/ready', '/metrics'] as const;
+
+/**
+ * Real-user monitoring (POST /api/rum): what the SPA measures in browsers, recorded by the API.
+ * Timing vitals share one histogram labelled by vital; CLS is unitless, so it has its own.
+ * Buckets contain the web.dev "good"/"poor" thresholds of every vital (INP 0.2/0.5, TTFB 0.8/1.8,
+ * FCP 1.8/3, LCP 2.5/4; CLS 0.1/0.25) so dashboards can show the share of good experiences.
+ */
+export const WEB_VITAL_TIMINGS = ['LCP', 'FCP', 'TTFB', 'INP'] as const;
+export const WEB_VITALS = [...WEB_VITAL_TIMINGS, 'CLS'] as const;
+export type WebVital = (typeof WEB_VITALS)[number];
+
+/** Kinds of uncaught browser errors the SPA reports. */
+export const FRONTEND_ERROR_KINDS = ['error', 'unhandledrejection'] as const;
+export type FrontendErrorKind = (typeof FRONTEND_ERROR_KINDS)[number];
+
+/**
+ * The SPA's page names: the router names its routes with these values and the RUM endpoint
+ * accepts only these as the `route` label, so label cardinality is fixed (never a raw URL).
+ */
+export const SPA_PAGES = {
+  login: 'login',
+  register: 'register',
+  board: 'board',
+  notFound: 'not-found',
+} as const;
+export type SpaPage = (typeof SPA_PAGES)[keyof typeof SPA_PAGES];
+export const SPA_PAGE_NAMES = Object.values(SPA_PAGES) as SpaPage[];
+
+export const RUM_METRICS = {
+  webVitalsSeconds: histogram(
+    'taskboard_web_vitals_seconds',
+    'Web vitals measured in users’ browsers (LCP, FCP, TTFB, INP) in seconds, by vital and SPA page.',
+    ['metric', 'route'],
+    [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1, 1.8, 2.5, 3, 4, 6, 10],
+  ),
+  webVitalsCls: histogram(
+    'taskboard_web_vitals_cls',
+    'Cumulative layout shift measured in users’ browsers (unitless), by SPA page.',
+    ['route'],
+    [0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1],
+  ),
+  frontendErrors: metric(
+    'taskboard_frontend_errors_total',
+    'Uncaught errors and unhandled promise rejections in users’ browsers, by SPA page and kind.',
+    ['route', 'kind'],
+  ),
+} as const;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -9,13 +10,16 @@ const API_ROOT = resolve(__dirname, '..', '..', '..');
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL with protocol ${protocols.join(' or ')}`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL with protocol ${protocols.join(' or ')}`,
+  );
 
 /** TRUST_PROXY: "false", "true", a hop count, or a comma-separated list of addresses/CIDRs. */
 const trustProxy = z
@@ -26,7 +30,10 @@ const trustProxy = z
     if (/^\d+$/.test(v)) return Number(v);
     return v.split(',').map((s) => s.trim());
   })
-  .refine((v) => v !== true, 'use a hop count or the proxy CIDRs, not "true": trusting every hop lets clients spoof X-Forwarded-For');
+  .refine(
+    (v) => v !== true,
+    'use a hop count or the proxy CIDRs, not "true": trusting every hop lets clients spoof X-Forwarded-For',
+  );
 
 const schema = z
   .object({
@@ -41,7 +48,10 @@ const schema = z
     DATABASE_POOL_MAX: int(1, 200).default(10),
     DATABASE_CONNECT_TIMEOUT_MS: int(100, 60_000).default(1000),
     DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(1000),
-    EMBEDDED_DATA_DIR: z.string().min(1).default(resolve(API_ROOT, '..', '.data', 'pglite')),
+    EMBEDDED_DATA_DIR: z
+      .string()
+      .min(1)
+      .default(resolve(API_ROOT, '..', '.data', 'pglite')),
     MIGRATE_ON_BOOT: bool.optional(),
 
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
@@ -59,6 +69,11 @@ const schema = z
     AUTH_RATE_LIMIT: int(1, 1_000_000).default(10),
     AUTH_RATE_WINDOW_SECONDS: int(1, 3600).default(60),
 
+    /** The built SPA to serve (local mode); "" turns serving off. Default: frontend/dist when built. */
+    SPA_DIR: z.string().optional(),
+    RUM_RATE_LIMIT: int(1, 1_000_000).default(60),
+    RUM_RATE_WINDOW_SECONDS: int(1, 3600).default(60),
+
     SHUTDOWN_DELAY_MS: int(0, 60_000).optional(),
     SHUTDOWN_TIMEOUT_MS: int(1000, 120_000).default(25_000),
   })
@@ -66,9 +81,13 @@ const schema = z
     if (env.NODE_ENV !== 'production') return;
     const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     if (env.JWT_SECRET === DEV_JWT_SECRET || env.JWT_SECRET.length < 32) {
-      fail('JWT_SECRET', 'production needs a random secret of at least 32 characters (not the development default)');
+      fail(
+        'JWT_SECRET',
+        'production needs a random secret of at least 32 characters (not the development default)',
+      );
     }
-    if (!env.DATABASE_URL) fail('DATABASE_URL', 'production needs a real PostgreSQL (the embedded one is local-only)');
+    if (!env.DATABASE_URL)
+      fail('DATABASE_URL', 'production needs a real PostgreSQL (the embedded one is local-only)');
     if (env.COOKIE_SECURE === false) fail('COOKIE_SECURE', 'refresh cookies must be Secure in production');
   });
 
@@ -104,7 +123,13 @@ export interface AppConfig {
     rateWindowSeconds: number;
   };
   readonly shutdown: { delayMs: number; timeoutMs: number };
+  /** `dir` unset: the API serves no SPA (in the cluster nginx does). */
+  readonly spa: { dir: string | undefined };
+  readonly rum: { rateLimit: number; rateWindowSeconds: number };
 }
+
+/** The frontend workspace's build output, when it has been built. */
+export const DEFAULT_SPA_DIR = resolve(API_ROOT, '..', 'frontend', 'dist');
 
 export class ConfigError extends Error {}
 
@@ -119,7 +144,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
-    http: { host: e.HOST, port: e.PORT, trustProxy: e.TRUST_PROXY, bodyLimit: e.BODY_LIMIT_BYTES, logLevel: e.LOG_LEVEL },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      trustProxy: e.TRUST_PROXY,
+      bodyLimit: e.BODY_LIMIT_BYTES,
+      logLevel: e.LOG_LEVEL,
+    },
     database: {
       url: e.DATABASE_URL,
       poolMax: e.DATABASE_URL ? e.DATABASE_POOL_MAX : 1, // PGlite is one session: one connection.
@@ -147,6 +178,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     // The delay lets the load balancer see readiness fail before connections are refused.
     shutdown: { delayMs: e.SHUTDOWN_DELAY_MS ?? (production ? 5000 : 0), timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    spa: {
+      dir:
+        e.SPA_DIR === undefined
+          ? existsSync(resolve(DEFAULT_SPA_DIR, 'index.html'))
+            ? DEFAULT_SPA_DIR
+            : undefined
+          : e.SPA_DIR || undefined,
+    },
+    rum: { rateLimit: e.RUM_RATE_LIMIT, rateWindowSeconds: e.RUM_RATE_WINDOW_SECONDS },
   };
 }
 

@@ -1,20 +1,13 @@
 import { METRICS, RUM_LIMITS, RUM_METRICS, RUM_PATH } from '@taskboard/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MODE } from '../support/env';
-import { client, startTestApp, type TestApp } from '../support/test-app';
+import { client, startTestApp, useTestApp } from '../support/test-app';
 
 const RATE_LIMIT = 5;
-let t: TestApp;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  t = await startTestApp({ env: { RUM_RATE_LIMIT: '100000' } });
-  api = client(t.url);
-});
-afterAll(() => t.close());
+const ctx = useTestApp({ env: { RUM_RATE_LIMIT: '100000' } });
 
 async function scrape(): Promise<string> {
-  const res = await fetch(`${t.url}/metrics`);
+  const res = await fetch(`${ctx.t.url}/metrics`);
   return res.text();
 }
 
@@ -25,7 +18,7 @@ function sample(text: string, series: string): number | undefined {
 
 describe(`POST ${RUM_PATH} (${MODE})`, () => {
   it('records timing vitals in seconds and CLS as-is, labelled by vital and page, and counts errors', async () => {
-    const res = await api.send('POST', RUM_PATH, {
+    const res = await ctx.api.send('POST', RUM_PATH, {
       body: {
         route: 'board',
         vitals: [
@@ -56,14 +49,14 @@ describe(`POST ${RUM_PATH} (${MODE})`, () => {
       expect(text).toContain(`${s}_bucket{le="${le}",metric="LCP",route="board"}`);
     }
     // The message is logged for whoever chases the error, never a label.
-    expect(t.logs.some((l) => l.msg === 'frontend error reported' && l.message === 'TypeError: boom')).toBe(
-      true,
-    );
+    expect(
+      ctx.t.logs.some((l) => l.msg === 'frontend error reported' && l.message === 'TypeError: boom'),
+    ).toBe(true);
     expect(text).not.toContain('boom');
   });
 
   it('accepts only the SPA page names as the route label (never a raw URL)', async () => {
-    const res = await api.send<{ fields: Record<string, string[]> }>('POST', RUM_PATH, {
+    const res = await ctx.api.send<{ fields: Record<string, string[]> }>('POST', RUM_PATH, {
       body: { route: '/tasks/6f1c?token=abc', vitals: [{ name: 'LCP', value: 1 }] },
     });
     expect(res.status).toBe(400);
@@ -101,14 +94,14 @@ describe(`POST ${RUM_PATH} (${MODE})`, () => {
       'vitals',
     ],
   ])('rejects %s with 400 naming the field', async (_name, body, field) => {
-    const res = await api.send<{ fields: Record<string, string[]> }>('POST', RUM_PATH, { body });
+    const res = await ctx.api.send<{ fields: Record<string, string[]> }>('POST', RUM_PATH, { body });
     expect(res.status).toBe(400);
     expect(Object.keys(res.body.fields)).toContain(field);
   });
 
   it(`refuses a body over ${RUM_LIMITS.maxBodyBytes} bytes with 413 before parsing it`, async () => {
     const padding = ' '.repeat(RUM_LIMITS.maxBodyBytes);
-    const res = await api.send('POST', RUM_PATH, {
+    const res = await ctx.api.send('POST', RUM_PATH, {
       raw: `{"route":"login"${padding}}`,
       headers: { 'content-type': 'application/json' },
     });
@@ -116,18 +109,26 @@ describe(`POST ${RUM_PATH} (${MODE})`, () => {
   });
 
   it('is anonymous, but rate-limited per client with Retry-After, counted on its own route', async () => {
-    // Its own app with a low limit: every request here comes from the same loopback client.
+    // Its own app with a low limit, behind one trusted proxy, so each run is a fresh client even
+    // when the counters live in a shared Redis.
     const own = await startTestApp({
-      env: { RUM_RATE_LIMIT: String(RATE_LIMIT), RUM_RATE_WINDOW_SECONDS: '60' },
+      env: { RUM_RATE_LIMIT: String(RATE_LIMIT), RUM_RATE_WINDOW_SECONDS: '60', TRUST_PROXY: '1' },
     });
     try {
       const c = client(own.url);
+      const octet = () => Math.floor(Math.random() * 250) + 1;
+      const clientIp = `10.${octet()}.${octet()}.${octet()}`;
+      const report = (ip: string) =>
+        c.send<{ statusCode: number }>('POST', RUM_PATH, {
+          body: { route: 'login' },
+          headers: { 'x-forwarded-for': ip },
+        });
       const statuses: number[] = [];
-      for (let i = 0; i < RATE_LIMIT + 2; i++) {
-        statuses.push((await c.send('POST', RUM_PATH, { body: { route: 'login' } })).status);
-      }
+      for (let i = 0; i < RATE_LIMIT + 2; i++) statuses.push((await report(clientIp)).status);
       expect(statuses).toEqual([...Array(RATE_LIMIT).fill(204), 429, 429]);
-      const limited = await c.send<{ statusCode: number }>('POST', RUM_PATH, { body: { route: 'login' } });
+      // Another client is not affected.
+      expect((await report(`10.${octet()}.${octet()}.0`)).status).toBe(204);
+      const limited = await report(clientIp);
       expect(limited.body.statusCode).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       const text = await (await fetch(`${own.url}/metrics`)).text();
