@@ -1,0 +1,205 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { METRICS, RUM_METRICS } from '@taskboard/contracts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiServer, ARTIFACTS } from './support/api-server';
+import { axe, launchChromium, serious } from './support/browser';
+
+let api: ApiServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+/** Console errors and uncaught exceptions; the outage phase allows only failed connections. */
+const consoleErrors: string[] = [];
+let outage = false;
+const OUTAGE_NOISE = /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|Failed to fetch/;
+
+function watch(p: Page) {
+  p.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (outage && OUTAGE_NOISE.test(m.text())) return;
+    consoleErrors.push(`${m.text()} @ ${m.location().url}`);
+  });
+  p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
+}
+
+const password = 'correct horse battery';
+const userA = `alice-${Date.now()}@example.com`;
+const userB = `bob-${Date.now()}@example.com`;
+
+const column = (status: string) => page.getByTestId(`column-${status}`);
+const card = (title: string) =>
+  page.locator('[data-test="task-card"]', { has: page.getByRole('heading', { name: title, exact: true }) });
+const count = (status: string) => column(status).getByTestId('count');
+
+async function register(p: Page, email: string) {
+  await p.goto(`${api.url}/register`);
+  await p.getByLabel('Email').fill(email);
+  await p.getByLabel('Password').fill(password);
+  await p.getByRole('button', { name: 'Create account' }).click();
+}
+
+async function createTask(title: string, options: { priority?: string; due?: string } = {}) {
+  await page.getByTestId('new-task').click();
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await dialog.getByLabel('Title').fill(title);
+  if (options.priority) await dialog.getByLabel('Priority').selectOption(options.priority);
+  if (options.due) await dialog.getByLabel('Due date').fill(options.due);
+  await dialog.getByRole('button', { name: 'Create task' }).click();
+  await expect.poll(() => dialog.count()).toBe(0);
+  await card(title).waitFor();
+}
+
+beforeAll(async () => {
+  api = new ApiServer();
+  await api.start();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(10_000);
+  page = await context.newPage();
+  watch(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.dispose();
+});
+
+describe('task board in Chromium against the real API', () => {
+  it('sends a visitor to login, which has no serious accessibility violations', async () => {
+    await page.goto(api.url);
+    await page.waitForURL(/\/login$/);
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    const violations = serious(await axe(page));
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+  });
+
+  it('registers and shows the empty board', async () => {
+    await register(page, userA);
+    await page.getByTestId('empty').waitFor();
+    expect(await page.getByTestId('user-email').textContent()).toBe(userA);
+  });
+
+  it('validates a new task inline before calling the API', async () => {
+    await page.getByTestId('new-task').click();
+    const dialog = page.getByRole('dialog', { name: 'New task' });
+    await dialog.getByRole('button', { name: 'Create task' }).click();
+    await dialog.getByText('Title must be 1-200 characters').waitFor();
+    expect(await dialog.getByLabel('Title').getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('creates three tasks, with priority badges and an overdue highlight', async () => {
+    await createTask('Write the runbook', { priority: 'HIGH' });
+    await createTask('Fix the flaky alert', { priority: 'URGENT', due: '2020-01-15' });
+    await createTask('Review the chart', { priority: 'LOW' });
+    expect(await count('TODO').textContent()).toBe('3');
+    expect(await card('Fix the flaky alert').getAttribute('class')).toContain('overdue');
+    expect(await card('Fix the flaky alert').getByTestId('priority').textContent()).toContain('Urgent');
+  });
+
+  it('moves a task by drag and drop, then to DONE with the keyboard-accessible button', async () => {
+    await card('Review the chart').dragTo(column('IN_PROGRESS'));
+    await column('IN_PROGRESS').locator(card('Review the chart')).waitFor();
+    await page.getByRole('button', { name: 'Move Review the chart to Done' }).click();
+    await column('DONE').locator(card('Review the chart')).waitFor();
+    expect(await count('TODO').textContent()).toBe('2');
+    expect(await count('IN_PROGRESS').textContent()).toBe('0');
+    expect(await count('DONE').textContent()).toBe('1');
+  });
+
+  it('edits a task', async () => {
+    await page.getByRole('button', { name: 'Edit Write the runbook' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit task' });
+    await dialog.getByLabel('Title').fill('Write the on-call runbook');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await card('Write the on-call runbook').waitFor();
+    expect(await card('Write the runbook').count()).toBe(0);
+  });
+
+  it('deletes a task after confirmation', async () => {
+    await page.getByRole('button', { name: 'Delete Fix the flaky alert' }).click();
+    await page.getByRole('button', { name: 'Confirm delete Fix the flaky alert' }).click();
+    await expect.poll(() => card('Fix the flaky alert').count()).toBe(0);
+    expect(await count('TODO').textContent()).toBe('1');
+  });
+
+  it('filters by priority and searches by title', async () => {
+    await page.getByLabel('Priority', { exact: true }).selectOption('LOW');
+    expect(await page.getByTestId('task-card').count()).toBe(1);
+    await page.getByLabel('Priority', { exact: true }).selectOption('');
+    await page.getByLabel('Search').fill('on-call');
+    expect(await page.getByTestId('task-card').count()).toBe(1);
+    await page.getByLabel('Search').fill('nothing like this');
+    await page.getByTestId('no-match').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    expect(await page.getByTestId('task-card').count()).toBe(2);
+  });
+
+  it('has no serious accessibility violations on the board, and saves a screenshot', async () => {
+    const violations = serious(await axe(page));
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'board.png'), fullPage: true });
+  });
+
+  it('keeps the session and the board across a reload', async () => {
+    await page.reload();
+    await page.getByTestId('board').waitFor();
+    expect(page.url()).toBe(`${api.url}/`);
+    await column('DONE').locator(card('Review the chart')).waitFor();
+    await column('TODO').locator(card('Write the on-call runbook')).waitFor();
+    expect(await page.getByTestId('task-card').count()).toBe(2);
+  });
+
+  it("does not show one user's tasks to another", async () => {
+    const other = await browser.newContext();
+    const p = await other.newPage();
+    watch(p);
+    await register(p, userB);
+    await p.getByTestId('empty').waitFor();
+    expect(await p.getByTestId('task-card').count()).toBe(0);
+    await other.close();
+  });
+
+  it('shows the failure banner while the API is down and recovers after a restart', async () => {
+    outage = true;
+    await api.stop();
+    await page.getByRole('button', { name: 'Move Write the on-call runbook to In progress' }).click();
+    await page.getByTestId('network-banner').waitFor();
+    // The optimistic move is rolled back and the user is told so.
+    await page.getByTestId('notice').waitFor();
+    await column('TODO').locator(card('Write the on-call runbook')).waitFor();
+
+    await api.start();
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => page.getByTestId('network-banner').count()).toBe(0);
+    outage = false;
+    await page.getByRole('button', { name: 'Move Write the on-call runbook to In progress' }).click();
+    await column('IN_PROGRESS').locator(card('Write the on-call runbook')).waitFor();
+    await page.reload();
+    await column('IN_PROGRESS').locator(card('Write the on-call runbook')).waitFor();
+  });
+
+  it('logs out, and the board is no longer reachable', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(/\/login$/);
+    await page.goto(api.url);
+    await page.waitForURL(/\/login$/);
+  });
+
+  it('reported web vitals from the browser to the API', async () => {
+    const text = await (await fetch(`${api.url}/metrics`)).text();
+    const fcp = text
+      .split('\n')
+      .find((l) => l.startsWith(`${RUM_METRICS.webVitalsSeconds.name}_count{metric="FCP"`));
+    expect(fcp, 'an FCP observation').toBeDefined();
+    expect(text).toContain(METRICS.httpRequestDuration.name);
+  });
+
+  it('logged no console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
