@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS, RUM_METRICS } from '@taskboard/contracts';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiServer, ARTIFACTS } from './support/api-server';
 import { axe, launchChromium, serious } from './support/browser';
@@ -15,11 +15,15 @@ let page: Page;
 const consoleErrors: string[] = [];
 let outage = false;
 const OUTAGE_NOISE = /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|Failed to fetch/;
+/** While a test provokes 401s on purpose, Chromium's "Failed to load resource: 401" is expected. */
+let expecting401 = false;
+const UNAUTHORIZED_NOISE = /status of 401/;
 
 function watch(p: Page) {
   p.on('console', (m) => {
     if (m.type() !== 'error') return;
     if (outage && OUTAGE_NOISE.test(m.text())) return;
+    if (expecting401 && UNAUTHORIZED_NOISE.test(m.text())) return;
     consoleErrors.push(`${m.text()} @ ${m.location().url}`);
   });
   p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
@@ -72,7 +76,11 @@ describe('task board in Chromium against the real API', () => {
     await page.goto(api.url);
     await page.waitForURL(/\/login$/);
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
-    const violations = serious(await axe(page));
+    const all = await axe(page);
+    console.log(
+      `axe ${new URL(page.url()).pathname}: ${all.length} violation(s) ${all.map((v) => `${v.id}/${v.impact}`).join(' ')}`,
+    );
+    const violations = serious(all);
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
   });
 
@@ -98,6 +106,8 @@ describe('task board in Chromium against the real API', () => {
     expect(await count('TODO').textContent()).toBe('3');
     expect(await card('Fix the flaky alert').getAttribute('class')).toContain('overdue');
     expect(await card('Fix the flaky alert').getByTestId('priority').textContent()).toContain('Urgent');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'board-three-tasks.png'), fullPage: true });
   });
 
   it('moves a task by drag and drop, then to DONE with the keyboard-accessible button', async () => {
@@ -139,7 +149,11 @@ describe('task board in Chromium against the real API', () => {
   });
 
   it('has no serious accessibility violations on the board, and saves a screenshot', async () => {
-    const violations = serious(await axe(page));
+    const all = await axe(page);
+    console.log(
+      `axe ${new URL(page.url()).pathname}: ${all.length} violation(s) ${all.map((v) => `${v.id}/${v.impact}`).join(' ')}`,
+    );
+    const violations = serious(all);
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'board.png'), fullPage: true });
@@ -181,6 +195,60 @@ describe('task board in Chromium against the real API', () => {
     await column('IN_PROGRESS').locator(card('Write the on-call runbook')).waitFor();
     await page.reload();
     await column('IN_PROGRESS').locator(card('Write the on-call runbook')).waitFor();
+  });
+
+  it('renews a refused access token once through the refresh cookie, transparently', async () => {
+    expecting401 = true;
+    const bearers: string[] = [];
+    let refreshes = 0;
+    const onRequest = (req: Request) => {
+      if (req.url().endsWith('/api/auth/refresh')) refreshes++;
+    };
+    page.on('request', onRequest);
+    // The API answers the board's first task list as it would for an expired token.
+    await page.route('**/api/tasks?*', async (route) => {
+      bearers.push(route.request().headers().authorization ?? '');
+      if (bearers.length === 1) {
+        await route.fulfill({
+          status: 401,
+          contentType: 'application/json',
+          body: '{"statusCode":401,"error":"Unauthorized","message":"Unauthorized"}',
+        });
+      } else {
+        await route.continue();
+      }
+    });
+    await page.reload();
+    await page.getByTestId('board').waitFor();
+    await page.unroute('**/api/tasks?*');
+    page.off('request', onRequest);
+    expecting401 = false;
+    // One refresh restores the session on reload, one renews the refused token; the list is
+    // retried once, with the new token, and the user stays on the board.
+    expect(refreshes).toBe(2);
+    expect(bearers).toHaveLength(2);
+    expect(bearers[1]).not.toBe(bearers[0]);
+    expect(page.url()).toBe(`${api.url}/`);
+    expect(await page.getByTestId('task-card').count()).toBe(2);
+  });
+
+  it('sends the user to login when the session ends elsewhere (logout in another tab)', async () => {
+    expecting401 = true;
+    const other = await context.newPage();
+    watch(other);
+    await other.goto(api.url);
+    await other.getByRole('button', { name: 'Log out' }).click();
+    await other.waitForURL(/\/login$/);
+    await other.close();
+    // This tab still holds an access token in memory; the API has revoked its session.
+    await page.getByRole('button', { name: 'Move Write the on-call runbook to To do' }).click();
+    await page.waitForURL(/\/login\?redirect=|\/login$/);
+    await page.getByText('Your session has expired. Please log in again.').waitFor();
+    await page.getByLabel('Email').fill(userA);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('board').waitFor();
+    expecting401 = false;
   });
 
   it('logs out, and the board is no longer reachable', async () => {

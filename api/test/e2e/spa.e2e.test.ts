@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SPA_CACHE_CONTROL, SPA_SECURITY_HEADERS, UNMATCHED_ROUTE } from '@taskboard/contracts';
+import { METRICS, SPA_CACHE_CONTROL, SPA_SECURITY_HEADERS, UNMATCHED_ROUTE } from '@taskboard/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config';
 import { MODE } from '../support/env';
@@ -84,7 +84,7 @@ describe(`SPA served by the API in local mode (${MODE})`, () => {
     expect(tasks.status).toBe(401);
     expect((await api.send('GET', '/health', { headers: html })).status).toBe(200);
     const metrics = await api.send('GET', '/metrics', { headers: html });
-    expect(String(metrics.body)).toContain('http_request_duration_seconds');
+    expect(String(metrics.body)).toContain(METRICS.httpRequestDuration.name);
     expect((await api.send('GET', '/metrics/nope', { headers: html })).status).toBe(404);
   });
 
@@ -100,7 +100,7 @@ describe(`SPA served by the API in local mode (${MODE})`, () => {
     const text = String((await api.send('GET', '/metrics')).body);
     const spaRoutes = text
       .split('\n')
-      .filter((l) => l.startsWith('http_request_duration_seconds_count') && l.includes('route="/*"'));
+      .filter((l) => l.startsWith(`${METRICS.httpRequestDuration.name}_count`) && l.includes('route="/*"'));
     expect(spaRoutes.length).toBeGreaterThan(0);
     expect(text).not.toContain('route="/a/b/c"');
     expect(text).not.toContain(`route="${UNMATCHED_ROUTE}",status_code="200"`);
