@@ -76,6 +76,8 @@ describe('task board in Chromium against the real API', () => {
     await page.goto(api.url);
     await page.waitForURL(/\/login$/);
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'login.png') });
     const all = await axe(page);
     console.log(
       `axe ${new URL(page.url()).pathname}: ${all.length} violation(s) ${all.map((v) => `${v.id}/${v.impact}`).join(' ')}`,
