@@ -18,15 +18,20 @@ const OUTAGE_NOISE = /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESP
 /** While a test provokes 401s on purpose, Chromium's "Failed to load resource: 401" is expected. */
 let expecting401 = false;
 const UNAUTHORIZED_NOISE = /status of 401/;
+/** Marks the errors the RUM test throws on purpose. */
+const PROBE = 'rum-e2e-probe';
 
 function watch(p: Page) {
   p.on('console', (m) => {
     if (m.type() !== 'error') return;
     if (outage && OUTAGE_NOISE.test(m.text())) return;
     if (expecting401 && UNAUTHORIZED_NOISE.test(m.text())) return;
+    if (m.text().includes(PROBE)) return;
     consoleErrors.push(`${m.text()} @ ${m.location().url}`);
   });
-  p.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
+  p.on('pageerror', (err) => {
+    if (!err.message.includes(PROBE)) consoleErrors.push(`pageerror: ${err.message}`);
+  });
 }
 
 const password = 'correct horse battery';
@@ -251,6 +256,26 @@ describe('task board in Chromium against the real API', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByTestId('board').waitFor();
     expecting401 = false;
+  });
+
+  it('reports uncaught errors and unhandled rejections to the API, labelled by page', async () => {
+    const series = (kind: string) => `${RUM_METRICS.frontendErrors.name}{route="board",kind="${kind}"}`;
+    await page.evaluate((probe) => {
+      setTimeout(() => {
+        throw new Error(probe);
+      });
+      void Promise.reject(new Error(probe));
+    }, PROBE);
+    await expect
+      .poll(
+        async () => {
+          const text = await (await fetch(`${api.url}/metrics`)).text();
+          return [series('error'), series('unhandledrejection')].map((s) => text.includes(`${s} 1`));
+        },
+        { timeout: 10_000, interval: 500 },
+      )
+      .toEqual([true, true]);
+    expect(api.logs.some((l) => l.includes('frontend error reported') && l.includes(PROBE))).toBe(true);
   });
 
   it('logs out, and the board is no longer reachable', async () => {
