@@ -22,7 +22,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'happy-dom', restoreMocks: true },
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts'],
+          environment: 'happy-dom',
+          restoreMocks: true,
+          unstubGlobals: true,
+        },
       },
       {
         extends: true,

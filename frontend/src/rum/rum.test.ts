@@ -62,6 +62,25 @@ describe('RUM', () => {
     expect(sent[0]?.errors?.[0]?.message).toHaveLength(RUM_LIMITS.maxErrorMessage);
   });
 
+  it('labels each vital with the page it was measured on', () => {
+    const sent: RumReport[] = [];
+    let page: 'login' | 'board' = 'login';
+    const rum = new RumCollector(
+      () => page,
+      (r) => sent.push(r),
+    );
+    rum.vital({ name: 'FCP', value: 90 });
+    page = 'board';
+    rum.vital({ name: 'INP', value: 40 });
+    rum.flush();
+    expect(sent).toEqual([
+      { route: 'login', vitals: [{ name: 'FCP', value: 90 }] },
+      { route: 'board', vitals: [{ name: 'INP', value: 40 }] },
+    ]);
+    rum.flush();
+    expect(sent).toHaveLength(2);
+  });
+
   it('stops reporting errors after a burst (a render loop must not flood the API)', () => {
     const sent: RumReport[] = [];
     const rum = new RumCollector(

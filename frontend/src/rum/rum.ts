@@ -42,8 +42,8 @@ const FLUSH_DELAY_MS = 2000;
  * happen, and at once when the page is hidden (where LCP, CLS and INP are finalised).
  */
 export class RumCollector {
-  private vitals: RumVital[] = [];
-  private errors: RumError[] = [];
+  /** Queued per page, so a vital is labelled with the page it was measured on, not the one open at flush time. */
+  private readonly queued = new Map<SpaPage, { vitals: RumVital[]; errors: RumError[] }>();
   private errorsSeen = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -55,14 +55,14 @@ export class RumCollector {
   vital(metric: Pick<Metric, 'name' | 'value'>): void {
     if (!Number.isFinite(metric.value) || metric.value < 0) return;
     const cap = metric.name === 'CLS' ? RUM_LIMITS.maxCls : RUM_LIMITS.maxTimingMs;
-    this.vitals.push({ name: metric.name as RumVital['name'], value: Math.min(metric.value, cap) });
+    this.queue().vitals.push({ name: metric.name as RumVital['name'], value: Math.min(metric.value, cap) });
     this.schedule();
   }
 
   error(kind: FrontendErrorKind, reason: unknown): void {
     if (++this.errorsSeen > MAX_ERRORS_PER_PAGE) return;
     const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
-    this.errors.push({ kind, message: text.slice(0, RUM_LIMITS.maxErrorMessage) });
+    this.queue().errors.push({ kind, message: text.slice(0, RUM_LIMITS.maxErrorMessage) });
     this.schedule();
   }
 
@@ -70,15 +70,27 @@ export class RumCollector {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const route = this.page();
-    while (this.vitals.length || this.errors.length) {
-      const report: RumReport = { route };
-      const vitals = this.vitals.splice(0, RUM_LIMITS.maxVitalsPerReport);
-      const errors = this.errors.splice(0, RUM_LIMITS.maxErrorsPerReport);
-      if (vitals.length) report.vitals = vitals;
-      if (errors.length) report.errors = errors;
-      this.transport(report);
+    for (const [route, q] of this.queued) {
+      while (q.vitals.length || q.errors.length) {
+        const report: RumReport = { route };
+        const vitals = q.vitals.splice(0, RUM_LIMITS.maxVitalsPerReport);
+        const errors = q.errors.splice(0, RUM_LIMITS.maxErrorsPerReport);
+        if (vitals.length) report.vitals = vitals;
+        if (errors.length) report.errors = errors;
+        this.transport(report);
+      }
     }
+    this.queued.clear();
+  }
+
+  private queue() {
+    const route = this.page();
+    let q = this.queued.get(route);
+    if (!q) {
+      q = { vitals: [], errors: [] };
+      this.queued.set(route, q);
+    }
+    return q;
   }
 
   private schedule(): void {
