@@ -98,6 +98,17 @@ describe('TaskForm', () => {
     w.unmount();
   });
 
+  it('keeps Tab focus inside the dialog', async () => {
+    const w = mountForm();
+    const submit = w.find('button[type="submit"]').element as HTMLButtonElement;
+    submit.focus();
+    await w.find('[role="dialog"]').trigger('keydown', { key: 'Tab' });
+    expect(document.activeElement?.id).toBe('task-title');
+    await w.find('[role="dialog"]').trigger('keydown', { key: 'Tab', shiftKey: true });
+    expect(document.activeElement).toBe(submit);
+    w.unmount();
+  });
+
   it('focuses the title when opened and closes on Escape', async () => {
     const w = mountForm();
     expect(document.activeElement?.id).toBe('task-title');
