@@ -3,14 +3,16 @@
  * from the contract (so they are exactly what the API registers); the rest are the fixed
  * names of prom-client's default collectors and of the exporters the platform deploys.
  */
-import { METRICS, type MetricSpec } from '@taskboard/contracts';
+import { METRICS, type MetricSpec, RUM_METRICS } from '@taskboard/contracts';
 
 function exposedNames(spec: MetricSpec | (MetricSpec & { buckets: readonly number[] })): string[] {
   return 'buckets' in spec ? [`${spec.name}_bucket`, `${spec.name}_count`, `${spec.name}_sum`] : [spec.name];
 }
 
 /** What GET /metrics of the API serves from the contract. */
-export const APP_METRICS: ReadonlySet<string> = new Set(Object.values(METRICS).flatMap(exposedNames));
+export const APP_METRICS: ReadonlySet<string> = new Set(
+  [...Object.values(METRICS), ...Object.values(RUM_METRICS)].flatMap(exposedNames),
+);
 
 /** prom-client 15 `collectDefaultMetrics()` (no prefix: DEFAULT_METRICS_PREFIX is empty). */
 export const PROCESS_METRICS: ReadonlySet<string> = new Set([

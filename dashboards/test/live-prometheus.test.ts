@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { API_PATHS, SLOS, UNMATCHED_ROUTE } from '@taskboard/contracts';
+import { API_PATHS, RUM_PATH, SLOS, UNMATCHED_ROUTE } from '@taskboard/contracts';
 import autocannon from 'autocannon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYMPTOM_THRESHOLDS } from '../src/alerts/symptoms';
@@ -266,7 +266,24 @@ describe('live: API + Prometheus with the generated rules', () => {
     });
     expect(created.status).toBe(201);
     taskId = (created.body as { id: string }).id;
-    // A failed login feeds the user-experience dashboard.
+    // Real-user monitoring reports and a failed login feed the user-experience dashboard.
+    for (const route of ['board', 'login']) {
+      const rum = await json(RUM_PATH, {
+        method: 'POST',
+        body: JSON.stringify({
+          route,
+          vitals: [
+            { name: 'LCP', value: 1800 },
+            { name: 'FCP', value: 900 },
+            { name: 'TTFB', value: 120 },
+            { name: 'INP', value: 80 },
+            { name: 'CLS', value: 0.02 },
+          ],
+          errors: [{ kind: 'error', message: 'live test' }],
+        }),
+      });
+      expect(rum.status).toBe(204);
+    }
     await json(API_PATHS.login, {
       method: 'POST',
       body: JSON.stringify({ ...user, password: 'wrong password!' }),
