@@ -100,6 +100,10 @@ function print(r: Row) {
   console.log(
     `${r.name.padEnd(34)} ${f(r.saturation.rps).padStart(8)} req/s` +
       (h ? `   @${f(h.rps)} req/s: p50 ${f(h.p50)} ms  p95 ${f(h.p95)} ms  p99 ${f(h.p99)} ms` : '') +
+      // The open-loop client is one Node process: past ~20k req/s it, not the server, is the limit.
+      (h && h.p99 > 50 && r.saturation.rps > 20_000
+        ? '  (client-bound: the generator cannot offer this rate)'
+        : '') +
       (r.saturation.non2xx + r.saturation.errors > 0
         ? `   (non-2xx ${r.saturation.non2xx}, errors ${r.saturation.errors})`
         : ''),
