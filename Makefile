@@ -71,6 +71,10 @@ lint: deps ## Lint and format-check the whole repository (Biome); proves root pr
 typecheck: deps ## Type-check every TypeScript project (strict)
 	tsc -b contracts api/tsconfig.json
 
+.PHONY: test-contracts
+test-contracts: deps ## The shared contract is imported everywhere, never retyped as literals
+	cd contracts && vitest run
+
 .PHONY: test-api
 test-api: build ## API end-to-end tests against DATABASE_URL/REDIS_URL (embedded defaults when unset)
 	cd api && vitest run
@@ -80,7 +84,7 @@ test-api-embedded: build ## API end-to-end tests against the embedded defaults (
 	cd api && env -u DATABASE_URL -u REDIS_URL TASKBOARD_TEST_EMBEDDED=1 vitest run --project e2e
 
 .PHONY: test
-test: deps tools lint typecheck test-api test-api-embedded test-demo $(TEST_TARGETS) ## Everything CI runs
+test: deps tools lint typecheck test-contracts test-api test-api-embedded test-demo $(TEST_TARGETS) ## Everything CI runs
 	@echo "test: all suites passed"
 
 .PHONY: bench
