@@ -11,6 +11,7 @@ describe('loadConfig', () => {
     expect(c.database.migrateOnBoot).toBe(true);
     expect(c.cache.redisUrl).toBeUndefined();
     expect(c.http.port).toBe(3000);
+    expect(c.http.host).toBe('127.0.0.1');
     expect(c.auth.accessTtlSeconds).toBeLessThanOrEqual(900);
     expect(c.auth.cookieSecure).toBe(false);
   });
@@ -21,6 +22,7 @@ describe('loadConfig', () => {
     expect(c.database.migrateOnBoot).toBe(false);
     expect(c.shutdown.delayMs).toBeGreaterThan(0);
     expect(c.database.poolMax).toBe(10);
+    expect(c.http.host).toBe('0.0.0.0');
   });
 
   it.each([

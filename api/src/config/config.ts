@@ -38,7 +38,7 @@ const trustProxy = z
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    HOST: z.string().min(1).default('0.0.0.0'),
+    HOST: z.string().min(1).optional(),
     PORT: int(0, 65535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: trustProxy.default(false),
@@ -144,8 +144,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
+    // Loopback on a laptop (the demo is not exposed to the network); all interfaces in a pod.
     http: {
-      host: e.HOST,
+      host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
       port: e.PORT,
       trustProxy: e.TRUST_PROXY,
       bodyLimit: e.BODY_LIMIT_BYTES,
