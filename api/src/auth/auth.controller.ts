@@ -5,6 +5,7 @@ import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import { type AuthResponse, type PublicUser, REFRESH_COOKIE } from '@taskboard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { ApiErrorDoc, AuthResponseDoc, PublicUserDoc } from '../http/openapi.dto';
 import type { AccessClaims } from './auth.service';
 import { AuthService, type IssuedSession } from './auth.service';
 import { CredentialsDto } from './dto/credentials.dto';
@@ -23,9 +24,13 @@ export class AuthController {
   @Post('register')
   @UseGuards(ThrottlerGuard)
   @ApiOperation({ summary: 'Create an account and start a session' })
-  @ApiResponse({ status: 201, description: 'Registered; refresh token set as an httpOnly cookie' })
-  @ApiResponse({ status: 409, description: 'Email already registered' })
-  @ApiResponse({ status: 429, description: 'Too many attempts from this client' })
+  @ApiResponse({
+    status: 201,
+    type: AuthResponseDoc,
+    description: 'Registered; refresh token set as an httpOnly cookie',
+  })
+  @ApiResponse({ status: 409, type: ApiErrorDoc, description: 'Email already registered' })
+  @ApiResponse({ status: 429, type: ApiErrorDoc, description: 'Too many attempts from this client' })
   async register(
     @Body() dto: CredentialsDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -37,9 +42,13 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
   @ApiOperation({ summary: 'Log in; the same 401 whether the email exists or not' })
-  @ApiResponse({ status: 200, description: 'Access token in the body, refresh token as an httpOnly cookie' })
-  @ApiResponse({ status: 401, description: 'Invalid email or password' })
-  @ApiResponse({ status: 429, description: 'Too many attempts from this client' })
+  @ApiResponse({
+    status: 200,
+    type: AuthResponseDoc,
+    description: 'Access token in the body, refresh token as an httpOnly cookie',
+  })
+  @ApiResponse({ status: 401, type: ApiErrorDoc, description: 'Invalid email or password' })
+  @ApiResponse({ status: 429, type: ApiErrorDoc, description: 'Too many attempts from this client' })
   async login(
     @Body() dto: CredentialsDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -80,6 +89,7 @@ export class AuthController {
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The authenticated user' })
+  @ApiResponse({ status: 200, type: PublicUserDoc })
   me(@CurrentUser() user: AuthUser): Promise<PublicUser> {
     return this.auth.me(user.id);
   }

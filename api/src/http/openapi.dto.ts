@@ -1,0 +1,69 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  type ApiError,
+  type AuthResponse,
+  type PublicUser,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  type Task,
+  type TaskPage,
+  type TaskPriority,
+  type TaskStatus,
+} from '@taskboard/contracts';
+
+/*
+ * Response shapes for the OpenAPI document only. Each class implements the contract's
+ * interface, so the documented schema cannot drift from what the handlers return.
+ */
+
+export class PublicUserDoc implements PublicUser {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'ada@example.com' }) email: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class AuthResponseDoc implements AuthResponse {
+  @ApiProperty({ description: 'Bearer token for the Authorization header; keep it in memory only' })
+  accessToken: string;
+  @ApiProperty({ description: 'Seconds until the access token expires (at most 900)', example: 900 })
+  expiresIn: number;
+  @ApiProperty({ type: PublicUserDoc }) user: PublicUserDoc;
+}
+
+export class TaskDoc implements Task {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ enum: TASK_STATUSES }) status: TaskStatus;
+  @ApiProperty({ enum: TASK_PRIORITIES }) priority: TaskPriority;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) dueDate: string | null;
+  @ApiProperty({ format: 'uuid' }) ownerId: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class TaskPageDoc implements TaskPage {
+  @ApiProperty({ type: [TaskDoc] }) items: TaskDoc[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as ?cursor= for the next page; null on the last page',
+  })
+  nextCursor: string | null;
+  @ApiProperty() limit: number;
+}
+
+export class ApiErrorDoc implements ApiError {
+  @ApiProperty({ example: 400 }) statusCode: number;
+  @ApiProperty({ example: 'Bad Request' }) error: string;
+  @ApiProperty({ example: 'Validation failed' }) message: string;
+  @ApiPropertyOptional({
+    description: 'Offending input fields and what is wrong with each',
+    example: { title: ['title must be 1-200 characters'] },
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+  })
+  fields?: Record<string, string[]>;
+  @ApiPropertyOptional({ description: 'Also in the x-request-id header and the request log line' })
+  requestId?: string;
+}
