@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { dump } from 'js-yaml';
+import { dump, load } from 'js-yaml';
 import type { InputSeries } from './series';
 
 export const WORKSPACE = resolve(__dirname, '..', '..');
@@ -44,6 +44,22 @@ export interface PromtoolResult {
   readonly output: string;
 }
 
+/**
+ * Recording groups first, then the groups that alert on them. Without an explicit order
+ * promtool evaluates groups in Go map order, which changes from run to run: an alert then
+ * sometimes reads the previous step's recorded value, and a boundary case flakes.
+ */
+function groupEvalOrder(ruleFiles: readonly string[]): string[] {
+  const groups = ruleFiles.flatMap((f) => {
+    const doc = load(readFileSync(resolve(WORKSPACE, f), 'utf8')) as {
+      groups: { name: string; rules: { record?: string }[] }[];
+    };
+    return doc.groups;
+  });
+  const recordsOnly = (g: (typeof groups)[number]) => g.rules.every((r) => r.record !== undefined);
+  return [...groups.filter(recordsOnly), ...groups.filter((g) => !recordsOnly(g))].map((g) => g.name);
+}
+
 /** Writes a promtool unit-test file for one case and runs `promtool test rules` on it. */
 export function runPromtoolTests(ruleFiles: readonly string[], testCase: PromtoolCase): PromtoolResult {
   const dir = mkdtempSync(join(tmpdir(), 'promtool-'));
@@ -51,6 +67,7 @@ export function runPromtoolTests(ruleFiles: readonly string[], testCase: Promtoo
   const doc = {
     rule_files: ruleFiles.map((f) => resolve(WORKSPACE, f)),
     evaluation_interval: testCase.evaluationInterval ?? '1m',
+    group_eval_order: groupEvalOrder(ruleFiles),
     tests: [testCase].map((c) => ({
       name: c.name,
       interval: c.interval ?? '1m',
