@@ -1,7 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Task, TaskPage } from '@taskboard/contracts';
-import type { DataSource } from 'typeorm';
+import { SqlClient } from '../database/sql-client';
 import { AppMetrics } from '../metrics/app-metrics';
 import type { CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './dto/task.dto';
 import { TaskListCache } from './task-list-cache';
@@ -27,7 +26,7 @@ const UPDATABLE = {
 @Injectable()
 export class TasksService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly sql: SqlClient,
     private readonly listCache: TaskListCache,
     private readonly metrics: AppMetrics,
   ) {}
@@ -46,9 +45,7 @@ export class TasksService {
       throw err;
     }
     return this.listCache.read(ownerId, query, async () => {
-      const rows: TaskRow[] = await this.metrics.timeDb('tasks.list', () =>
-        this.db.query(built.sql, built.params),
-      );
+      const rows = await this.sql.rows<TaskRow>('tasks.list', built.sql, built.params);
       const more = rows.length > built.limit;
       const page = more ? rows.slice(0, built.limit) : rows;
       const last = page[page.length - 1];
@@ -61,28 +58,29 @@ export class TasksService {
   }
 
   async get(ownerId: string, id: string): Promise<Task> {
-    const rows: TaskRow[] = await this.metrics.timeDb('tasks.get', () =>
-      this.db.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND owner_id = $2`, [id, ownerId]),
+    const rows = await this.sql.rows<TaskRow>(
+      'tasks.get',
+      `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND owner_id = $2`,
+      [id, ownerId],
     );
     if (!rows[0]) throw notFound();
     return toTask(rows[0]);
   }
 
   async create(ownerId: string, dto: CreateTaskDto): Promise<Task> {
-    const rows: TaskRow[] = await this.metrics.timeDb('tasks.insert', () =>
-      this.db.query(
-        `INSERT INTO tasks (owner_id, title, description, status, priority, due_date)
-         VALUES ($1, $2, $3, COALESCE($4::task_status, 'TODO'), COALESCE($5::task_priority, 'MEDIUM'), $6)
-         RETURNING ${TASK_COLUMNS}`,
-        [
-          ownerId,
-          dto.title,
-          dto.description ?? null,
-          dto.status ?? null,
-          dto.priority ?? null,
-          dto.dueDate ?? null,
-        ],
-      ),
+    const rows = await this.sql.rows<TaskRow>(
+      'tasks.insert',
+      `INSERT INTO tasks (owner_id, title, description, status, priority, due_date)
+       VALUES ($1, $2, $3, COALESCE($4::task_status, 'TODO'), COALESCE($5::task_priority, 'MEDIUM'), $6)
+       RETURNING ${TASK_COLUMNS}`,
+      [
+        ownerId,
+        dto.title,
+        dto.description ?? null,
+        dto.status ?? null,
+        dto.priority ?? null,
+        dto.dueDate ?? null,
+      ],
     );
     const task = toTask(rows[0]!);
     this.metrics.tasksCreated.inc();
@@ -107,17 +105,13 @@ export class TasksService {
       });
     }
     // The CTE reads the previous status under a row lock, so "completed" is counted exactly once.
-    // TypeORM answers UPDATE and DELETE with [rows, affected count].
-    const [rows]: [(TaskRow & { previous_status: string })[], number] = await this.metrics.timeDb(
+    const rows = await this.sql.rows<TaskRow & { previous_status: string }>(
       'tasks.update',
-      () =>
-        this.db.query(
-          `WITH previous AS (SELECT status FROM tasks WHERE id = $1 AND owner_id = $2 FOR UPDATE)
-         UPDATE tasks SET ${sets.join(', ')}, updated_at = now()
-         WHERE id = $1 AND owner_id = $2
-         RETURNING ${TASK_COLUMNS}, (SELECT status FROM previous) AS previous_status`,
-          params,
-        ),
+      `WITH previous AS (SELECT status FROM tasks WHERE id = $1 AND owner_id = $2 FOR UPDATE)
+       UPDATE tasks SET ${sets.join(', ')}, updated_at = now()
+       WHERE id = $1 AND owner_id = $2
+       RETURNING ${TASK_COLUMNS}, (SELECT status FROM previous) AS previous_status`,
+      params,
     );
     const row = rows[0];
     if (!row) throw notFound();
@@ -127,10 +121,11 @@ export class TasksService {
   }
 
   async remove(ownerId: string, id: string): Promise<void> {
-    const result: [unknown[], number] = await this.metrics.timeDb('tasks.delete', () =>
-      this.db.query('DELETE FROM tasks WHERE id = $1 AND owner_id = $2', [id, ownerId]),
-    );
-    if (result[1] === 0) throw notFound();
+    const result = await this.sql.query('tasks.delete', 'DELETE FROM tasks WHERE id = $1 AND owner_id = $2', [
+      id,
+      ownerId,
+    ]);
+    if (result.rowCount === 0) throw notFound();
     await this.listCache.invalidate(ownerId);
   }
 }
