@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import type { CoreServices } from './core/core.module';
-import { NestPinoLogger } from './core/logger';
+import { createAccessLogger, NestPinoLogger } from './core/logger';
 import { ApiExceptionFilter } from './http/exceptions.filter';
 import { registerRequestHooks, requestIdFrom } from './http/request-hooks';
 import { StrictValidationPipe } from './http/validation.pipe';
@@ -27,7 +27,7 @@ export async function createApp(core: CoreServices, databaseUrl: string): Promis
     // In-flight requests on kept-alive connections finish normally during shutdown.
     return503OnClosing: false,
   });
-  registerRequestHooks(adapter.getInstance(), metrics, lifecycle);
+  registerRequestHooks(adapter.getInstance(), metrics, lifecycle, createAccessLogger(logger));
   // JSON only: anything else is a 415 (Fastify's built-in JSON parser stays; Nest adds none).
   adapter.getInstance().removeContentTypeParser('text/plain');
   limitRumBody(adapter.getInstance());

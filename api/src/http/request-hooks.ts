@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UNMATCHED_ROUTE } from '@taskboard/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { Lifecycle } from '../lifecycle/lifecycle';
 import type { AppMetrics } from '../metrics/app-metrics';
 
@@ -23,7 +24,12 @@ export function routeLabel(req: FastifyRequest): string {
  * its exception filters, so they still get the ApiError body): the duration histogram and
  * in-flight gauge, one JSON log line, and the request id echoed back.
  */
-export function registerRequestHooks(app: FastifyInstance, metrics: AppMetrics, lifecycle: Lifecycle): void {
+export function registerRequestHooks(
+  app: FastifyInstance,
+  metrics: AppMetrics,
+  lifecycle: Lifecycle,
+  accessLog: Logger,
+): void {
   const inFlight = Symbol('inFlight');
   type Tracked = FastifyRequest & { [inFlight]?: boolean; user?: { id?: string } };
 
@@ -51,8 +57,9 @@ export function registerRequestHooks(app: FastifyInstance, metrics: AppMetrics, 
       { method: req.method, route, status_code: String(reply.statusCode) },
       seconds,
     );
-    req.log.info(
+    accessLog.info(
       {
+        reqId: req.id,
         method: req.method,
         route,
         path: req.url.split('?')[0],
