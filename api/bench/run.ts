@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { type LoadResult, runAtRate, runLoad } from './load';
@@ -74,11 +74,29 @@ interface Row {
   name: string;
   saturation: LoadResult;
   halfRate?: LoadResult;
+  /** CPU time the server process spent per completed request during the saturation run. */
+  cpuUsPerRequest?: number;
 }
 
-async function measure(name: string, spec: Omit<Parameters<typeof runLoad>[0], 'seconds'>): Promise<Row> {
+/** User + system CPU milliseconds a process has used so far (Linux /proc; NaN elsewhere). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100); // USER_HZ is 100 on Linux
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function measure(
+  name: string,
+  server: Server,
+  spec: Omit<Parameters<typeof runLoad>[0], 'seconds'>,
+): Promise<Row> {
   await runLoad({ ...spec, seconds: 1 }); // warm-up: JIT, pools, caches
+  const cpuBefore = cpuMs(server.proc.pid);
   const saturation = await runLoad({ ...spec, connections: CONNECTIONS, seconds: SECONDS });
+  const cpuUsPerRequest = ((cpuMs(server.proc.pid) - cpuBefore) * 1000) / (saturation.rps * SECONDS);
   const u = new URL(spec.url);
   const halfRate = await runAtRate({
     origin: u.origin,
@@ -89,7 +107,7 @@ async function measure(name: string, spec: Omit<Parameters<typeof runLoad>[0], '
     seconds: SECONDS,
     connections: CONNECTIONS,
   });
-  const row = { name, saturation, halfRate };
+  const row = { name, saturation, halfRate, cpuUsPerRequest };
   print(row);
   return row;
 }
@@ -99,6 +117,7 @@ function print(r: Row) {
   const h = r.halfRate;
   console.log(
     `${r.name.padEnd(34)} ${f(r.saturation.rps).padStart(8)} req/s` +
+      (r.cpuUsPerRequest === undefined ? '' : ` ${f(r.cpuUsPerRequest).padStart(5)} µs CPU/req`) +
       (h ? `   @${f(h.rps)} req/s: p50 ${f(h.p50)} ms  p95 ${f(h.p95)} ms  p99 ${f(h.p99)} ms` : '') +
       // The open-loop client is one Node process: past ~20k req/s it, not the server, is the limit.
       (h && h.p99 > 50 && r.saturation.rps > 20_000
@@ -166,18 +185,24 @@ async function main(): Promise<void> {
       byPort,
     );
     servers.push(bare);
+    const floor = await start(
+      join(DIST, 'bench', 'ceilings', 'nest-floor.js'),
+      { DATABASE_URL: dbUrl, JWT_SECRET },
+      byPort,
+    );
+    servers.push(floor);
 
     console.log(
       `bench: ${SECONDS}s per run, ${CONNECTIONS} connections, latency at half the saturation rate\n`,
     );
     const rows: Record<string, Row> = {};
-    rows.hello = await measure('ceiling: node:http hello', { url: hello.url });
+    rows.hello = await measure('ceiling: node:http hello', hello, { url: hello.url });
     await stop(hello);
-    rows.bareList = await measure('ceiling: fastify+pg+jwt list', {
+    rows.bareList = await measure('ceiling: fastify+pg+jwt list', bare, {
       url: `${bare.url}/api/tasks`,
       headers: listUser,
     });
-    rows.bareCreate = await measure('ceiling: fastify+pg+jwt create', {
+    rows.bareCreate = await measure('ceiling: fastify+pg+jwt create', bare, {
       url: `${bare.url}/api/tasks`,
       method: 'POST',
       headers: writeUser,
@@ -185,17 +210,30 @@ async function main(): Promise<void> {
     });
     await stop(bare);
 
-    rows.cachedList = await measure('api: list (cached)', {
+    // Not a target: where the distance between the ceiling and the API comes from.
+    rows.floorList = await measure('floor: nestjs+fastify+pg+jwt list', floor, {
+      url: `${floor.url}/api/tasks`,
+      headers: listUser,
+    });
+    rows.floorCreate = await measure('floor: nestjs+fastify+pg+jwt create', floor, {
+      url: `${floor.url}/api/tasks`,
+      method: 'POST',
+      headers: writeUser,
+      body: createBody,
+    });
+    await stop(floor);
+
+    rows.cachedList = await measure('api: list (cached)', cached, {
       url: `${cached.url}/api/tasks`,
       headers: listUser,
     });
-    rows.create = await measure('api: create', {
+    rows.create = await measure('api: create', cached, {
       url: `${cached.url}/api/tasks`,
       method: 'POST',
       headers: writeUser,
       body: createBody,
     });
-    rows.login = await measure('api: login (argon2id)', {
+    rows.login = await measure('api: login (argon2id)', cached, {
       url: `${cached.url}/api/auth/login`,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -229,7 +267,7 @@ async function main(): Promise<void> {
       byListening,
     );
     servers.push(uncached);
-    rows.uncachedList = await measure('api: list (cache off)', {
+    rows.uncachedList = await measure('api: list (cache off)', uncached, {
       url: `${uncached.url}/api/tasks`,
       headers: listUser,
     });
