@@ -196,43 +196,27 @@ async function main(): Promise<void> {
       `bench: ${SECONDS}s per run, ${CONNECTIONS} connections, latency at half the saturation rate\n`,
     );
     const rows: Record<string, Row> = {};
-    rows.hello = await measure('ceiling: node:http hello', hello, { url: hello.url });
-    await stop(hello);
-    rows.bareList = await measure('ceiling: fastify+pg+jwt list', bare, {
-      url: `${bare.url}/api/tasks`,
-      headers: listUser,
-    });
-    rows.bareCreate = await measure('ceiling: fastify+pg+jwt create', bare, {
-      url: `${bare.url}/api/tasks`,
-      method: 'POST',
+    // The two same-work requests, sent alike to the ceiling, the floor and the API.
+    const listOn = (s: Server) => ({ url: `${s.url}/api/tasks`, headers: listUser });
+    const createOn = (s: Server) => ({
+      url: `${s.url}/api/tasks`,
+      method: 'POST' as const,
       headers: writeUser,
       body: createBody,
     });
+    rows.hello = await measure('ceiling: node:http hello', hello, { url: hello.url });
+    await stop(hello);
+    rows.bareList = await measure('ceiling: fastify+pg+jwt list', bare, listOn(bare));
+    rows.bareCreate = await measure('ceiling: fastify+pg+jwt create', bare, createOn(bare));
     await stop(bare);
 
     // Not a target: where the distance between the ceiling and the API comes from.
-    rows.floorList = await measure('floor: nestjs+fastify+pg+jwt list', floor, {
-      url: `${floor.url}/api/tasks`,
-      headers: listUser,
-    });
-    rows.floorCreate = await measure('floor: nestjs+fastify+pg+jwt create', floor, {
-      url: `${floor.url}/api/tasks`,
-      method: 'POST',
-      headers: writeUser,
-      body: createBody,
-    });
+    rows.floorList = await measure('floor: nestjs+fastify+pg+jwt list', floor, listOn(floor));
+    rows.floorCreate = await measure('floor: nestjs+fastify+pg+jwt create', floor, createOn(floor));
     await stop(floor);
 
-    rows.cachedList = await measure('api: list (cached)', cached, {
-      url: `${cached.url}/api/tasks`,
-      headers: listUser,
-    });
-    rows.create = await measure('api: create', cached, {
-      url: `${cached.url}/api/tasks`,
-      method: 'POST',
-      headers: writeUser,
-      body: createBody,
-    });
+    rows.cachedList = await measure('api: list (cached)', cached, listOn(cached));
+    rows.create = await measure('api: create', cached, createOn(cached));
     rows.login = await measure('api: login (argon2id)', cached, {
       url: `${cached.url}/api/auth/login`,
       method: 'POST',
@@ -267,10 +251,7 @@ async function main(): Promise<void> {
       byListening,
     );
     servers.push(uncached);
-    rows.uncachedList = await measure('api: list (cache off)', uncached, {
-      url: `${uncached.url}/api/tasks`,
-      headers: listUser,
-    });
+    rows.uncachedList = await measure('api: list (cache off)', uncached, listOn(uncached));
     await stop(uncached);
 
     const targets: [string, number, string, boolean][] = [];
