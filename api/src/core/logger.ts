@@ -37,8 +37,8 @@ const COMMON = { base: { service: 'taskboard-api' }, timestamp: pino.stdTimeFunc
 
 /**
  * The per-request access line, on the same stream and format as `app` but without the
- * redaction pass: redaction clones every logged object (~14 KB of garbage per request, the
- * largest allocation of a request), and the access line is built field by field from values
+ * redaction pass: redaction clones every logged object (~11 KB of garbage per request, the
+ * largest single allocator of a request), and the access line is built field by field from values
  * that cannot carry a credential (method, route, path without query, status, duration, ids).
  */
 export function createAccessLogger(app: Logger): Logger {

@@ -6,6 +6,9 @@ import { TaskEntity } from '../tasks/task.entity';
 import { UserEntity } from '../users/user.entity';
 import { InitialSchema1732406400000 } from './migrations/1732406400000-initial-schema';
 
+/** Queries slower than this are warned, by TypeORM and by SqlClient alike. */
+export const SLOW_QUERY_MS = 250;
+
 export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity, TaskEntity];
 export const MIGRATIONS = [InitialSchema1732406400000];
 
@@ -26,7 +29,7 @@ export function dataSourceOptions(config: AppConfig, url: string, log?: PinoLogg
     installExtensions: false, // gen_random_uuid() is built into PostgreSQL 13+; no extension needed.
     logger: log ? new OrmPinoLogger(log) : undefined,
     logging: log ? ['error', 'warn', 'migration'] : false,
-    maxQueryExecutionTime: 250,
+    maxQueryExecutionTime: SLOW_QUERY_MS,
     poolSize: db.poolMax,
     connectTimeoutMS: db.connectTimeoutMs,
     applicationName: 'taskboard-api',

@@ -5,9 +5,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { LOGGER } from '../core/core.module';
 import { AppMetrics } from '../metrics/app-metrics';
-
-/** Same threshold as TypeORM's maxQueryExecutionTime, so every slow query is warned alike. */
-export const SLOW_QUERY_MS = 250;
+import { SLOW_QUERY_MS } from './data-source';
 
 /**
  * Handwritten SQL for the request hot paths (the task endpoints), run on the pg pool TypeORM
