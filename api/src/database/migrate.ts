@@ -1,4 +1,4 @@
-import { type DataSource, MigrationExecutor } from 'typeorm';
+import { type DataSource, MigrationExecutor, type QueryRunner } from 'typeorm';
 
 /** Arbitrary but fixed: every replica and the migration Job contend for the same key. */
 export const MIGRATION_LOCK_KEY = 727_361_001;
@@ -8,7 +8,11 @@ export const MIGRATION_LOCK_KEY = 727_361_001;
  * together (or a Job racing a pod) never run the same migration twice. The lock and the
  * migrations share one connection, which also works on the single-session embedded database.
  */
-export async function runMigrationsLocked(dataSource: DataSource): Promise<string[]> {
+export async function runMigrationsLocked(
+  dataSource: DataSource,
+  /** Runs after the migrations, still under the lock (e.g. ensureAppRole). */
+  afterMigrations?: (runner: QueryRunner) => Promise<void>,
+): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
@@ -19,6 +23,7 @@ export async function runMigrationsLocked(dataSource: DataSource): Promise<strin
       const executor = new MigrationExecutor(dataSource, runner);
       executor.transaction = 'each';
       const applied = await executor.executePendingMigrations();
+      await afterMigrations?.(runner);
       return applied.map((m) => m.name);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
