@@ -66,6 +66,10 @@ test-infra: typecheck-infra ## Stack unit tests, security policy suite, dev/prod
 snapshot-infra: $(INFRA_JS) ## Regenerate the committed JSON snapshot (stacks/__snapshots__) after a reviewed change
 	node $(INFRA_TOOLS)/snapshot.js
 
+.PHONY: check-versions
+check-versions: $(INFRA_JS) ## Ask AWS whether every version ENV pins is still offered (table; exit 1 on a dead pin): make check-versions ENV=dev
+	node $(INFRA_TOOLS)/check-versions.js $(ENV)
+
 .PHONY: bench-infra
 bench-infra: $(INFRA_JS) ## Time our synth against the naive root-import path under the cdktf CLI (targets enforced)
 	node $(INFRA_TOOLS)/bench.js
