@@ -35,6 +35,23 @@ export const SERVICE_ACCOUNTS = {
   vpcCni: { namespace: 'kube-system', name: 'aws-node' },
 } as const;
 
+/** All five EKS control-plane log types: scheduler and controller-manager logs explain stuck pods and scaling. */
+export const CONTROL_PLANE_LOG_TYPES = [
+  'api',
+  'audit',
+  'authenticator',
+  'controllerManager',
+  'scheduler',
+] as const;
+
+/**
+ * Add-on settings that are ours rather than AWS defaults. The VPC CNI enforces Kubernetes
+ * NetworkPolicies only with enableNetworkPolicy on; without it the chart's policies are inert.
+ */
+export const ADDON_CONFIGURATION: Partial<Record<EksAddonName, Record<string, string>>> = {
+  'vpc-cni': { enableNetworkPolicy: 'true' },
+};
+
 /** Add-ons whose pods run as DaemonSets and must exist before nodes join (networking, identity). */
 const BEFORE_NODES: EksAddonName[] = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'];
 
@@ -83,7 +100,7 @@ export class ClusterStack extends TaskboardStack {
         publicAccessCidrs: k.publicAccessCidrs.length > 0 ? k.publicAccessCidrs : undefined,
       },
       encryptionConfig: { provider: { keyArn: key.key.arn }, resources: ['secrets'] },
-      enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
+      enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       // The managed add-ons below replace the self-managed defaults EKS would otherwise install.
       bootstrapSelfManagedAddons: false,
@@ -141,7 +158,9 @@ export class ClusterStack extends TaskboardStack {
       externalSecrets: irsa('external-secrets', SERVICE_ACCOUNTS.externalSecrets, {
         statements: externalSecretsStatements(
           [
+            // The master secret is for the migration Job only; the API reads the app role's.
             data.getString('db_master_secret_arn'),
+            data.getString('db_app_secret_arn'),
             data.getString('redis_auth_secret_arn'),
             data.getString('jwt_secret_arn'),
           ],
@@ -167,6 +186,9 @@ export class ClusterStack extends TaskboardStack {
         clusterName: cluster.name,
         addonName,
         addonVersion: k.addons[addonName],
+        configurationValues: ADDON_CONFIGURATION[addonName]
+          ? JSON.stringify(ADDON_CONFIGURATION[addonName])
+          : undefined,
         serviceAccountRoleArn,
         resolveConflictsOnCreate: 'OVERWRITE',
         // Never silently overwrite settings someone changed in the cluster during an incident.
@@ -240,6 +262,13 @@ export class ClusterStack extends TaskboardStack {
       addon(a, groups, a === 'aws-ebs-csi-driver' ? roles.ebsCsi.arn : undefined);
     }
 
+    // Pods cannot reach IMDS (hop limit 1), so cluster-autoscaler and the LB controller are
+    // given the region explicitly by the platform stack, from this output.
+    this.output(
+      'aws_region',
+      env.region,
+      'Region of the cluster (cluster-autoscaler awsRegion, LB controller --aws-region)',
+    );
     this.output('cluster_name', cluster.name, 'EKS cluster name (platform stacks look it up by this)');
     this.output('cluster_endpoint', cluster.endpoint, 'Kubernetes API endpoint');
     this.output(

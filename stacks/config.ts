@@ -13,6 +13,7 @@ export type StackName = (typeof STACK_ORDER)[number];
 export type DatabaseEngine = 'rds' | 'aurora-serverless-v2';
 
 export interface NetworkConfig {
+  /** A /16 of its own per environment: overlapping ranges rule out peering or a transit gateway later. */
   vpcCidr: string;
   /** Exactly three AZ names: subnets are laid out per AZ and must synthesize deterministically. */
   availabilityZones: string[];
@@ -24,6 +25,7 @@ export interface NetworkConfig {
 
 export interface DatabaseConfig {
   engine: DatabaseEngine;
+  /** PostgreSQL major only ("17"): AWS chooses and upgrades the minor. */
   engineVersion: string;
   instanceClass: string;
   allocatedStorageGb: number;
@@ -99,13 +101,27 @@ export interface EnvConfig {
 
 export type InfraConfig = Record<EnvName, EnvConfig>;
 
-const ADDON_VERSIONS_1_32: Record<EksAddonName, string> = {
-  'vpc-cni': 'v1.19.2-eksbuild.1',
-  coredns: 'v1.11.4-eksbuild.2',
-  'kube-proxy': 'v1.32.0-eksbuild.2',
-  'aws-ebs-csi-driver': 'v1.38.1-eksbuild.2',
-  'eks-pod-identity-agent': 'v1.3.4-eksbuild.1',
+/** Kubernetes minor both environments run; its end of standard support is in SUPPORT_CALENDAR. */
+const KUBERNETES_VERSION = '1.35';
+
+/**
+ * Managed add-on builds for EKS 1.35 (where each came from is in docs/infrastructure.md;
+ * `make check-versions ENV=…` asks AWS whether each is still offered for the cluster version).
+ */
+const ADDON_VERSIONS_1_35: Record<EksAddonName, string> = {
+  'vpc-cni': 'v1.21.1-eksbuild.3',
+  coredns: 'v1.13.2-eksbuild.4',
+  'kube-proxy': 'v1.35.3-eksbuild.2',
+  'aws-ebs-csi-driver': 'v1.55.0-eksbuild.2',
+  'eks-pod-identity-agent': 'v1.3.10-eksbuild.2',
 };
+
+/**
+ * PostgreSQL major only: RDS/Aurora pick the newest creatable minor and upgrade minors
+ * themselves (auto_minor_version_upgrade), so a pinned minor can neither go stale nor make
+ * every later plan try to downgrade. The provider reports the running one as engine_version_actual.
+ */
+const POSTGRES_MAJOR = '17';
 
 const REGION = 'eu-west-1';
 const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
@@ -122,14 +138,14 @@ export function defaultConfig(): InfraConfig {
       bootstrapStateInS3: false,
       logRetentionDays: 30,
       network: {
-        vpcCidr: '10.0.0.0/16',
+        vpcCidr: '10.10.0.0/16',
         availabilityZones: AZS,
         natGateways: 'single',
         interfaceEndpoints: false,
       },
       database: {
         engine: 'rds',
-        engineVersion: '16.6',
+        engineVersion: POSTGRES_MAJOR,
         instanceClass: 'db.t4g.micro',
         allocatedStorageGb: 20,
         maxAllocatedStorageGb: 50,
@@ -142,7 +158,7 @@ export function defaultConfig(): InfraConfig {
       },
       cache: { engineVersion: '7.1', nodeType: 'cache.t4g.micro', nodes: 1, snapshotRetentionDays: 1 },
       cluster: {
-        kubernetesVersion: '1.32',
+        kubernetesVersion: KUBERNETES_VERSION,
         publicAccessCidrs: [],
         adminRoleName: 'taskboard-admin',
         ciRoleName: 'taskboard-ci',
@@ -154,7 +170,7 @@ export function defaultConfig(): InfraConfig {
           desiredSize: 0,
           maxSize: 3,
         },
-        addons: ADDON_VERSIONS_1_32,
+        addons: ADDON_VERSIONS_1_35,
       },
       registry: { repositories: ['api', 'frontend'], keepLastImages: 20 },
     },
@@ -167,14 +183,14 @@ export function defaultConfig(): InfraConfig {
       bootstrapStateInS3: false,
       logRetentionDays: 90,
       network: {
-        vpcCidr: '10.0.0.0/16',
+        vpcCidr: '10.20.0.0/16',
         availabilityZones: AZS,
         natGateways: 'per-az',
         interfaceEndpoints: true,
       },
       database: {
         engine: 'rds',
-        engineVersion: '16.6',
+        engineVersion: POSTGRES_MAJOR,
         instanceClass: 'db.m7g.large',
         allocatedStorageGb: 100,
         maxAllocatedStorageGb: 500,
@@ -187,14 +203,14 @@ export function defaultConfig(): InfraConfig {
       },
       cache: { engineVersion: '7.1', nodeType: 'cache.m7g.large', nodes: 2, snapshotRetentionDays: 7 },
       cluster: {
-        kubernetesVersion: '1.32',
+        kubernetesVersion: KUBERNETES_VERSION,
         publicAccessCidrs: [],
         adminRoleName: 'taskboard-admin',
         ciRoleName: 'taskboard-ci',
         rootVolumeGb: 50,
         onDemand: { instanceTypes: ['m7i.large'], minSize: 3, desiredSize: 3, maxSize: 6 },
         spot: null,
-        addons: ADDON_VERSIONS_1_32,
+        addons: ADDON_VERSIONS_1_35,
       },
       registry: { repositories: ['api', 'frontend'], keepLastImages: 50 },
     },
@@ -261,6 +277,21 @@ export function isCidr(value: string): boolean {
   return octets.every((o) => o <= 255) && Number(m[5]) <= 32;
 }
 
+function cidrRange(cidr: string): [number, number] {
+  const [ip, len] = cidr.split('/');
+  const start = (ip ?? '').split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const size = 2 ** (32 - Number(len));
+  const base = start - (start % size);
+  return [base, base + size - 1];
+}
+
+/** True when two IPv4 CIDRs share at least one address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const [s1, e1] = cidrRange(a);
+  const [s2, e2] = cidrRange(b);
+  return s1 <= e2 && s2 <= e1;
+}
+
 /** Every rule the stacks rely on; returns one message per problem, each naming its field. */
 export function validateConfig(config: InfraConfig): string[] {
   const problems: string[] = [];
@@ -286,6 +317,12 @@ export function validateConfig(config: InfraConfig): string[] {
       if (!az.startsWith(c.region)) p('network.availabilityZones', `"${az}" is not in region ${c.region}`);
     }
     const d = c.database;
+    if (!/^\d+$/.test(d.engineVersion)) {
+      p(
+        'database.engineVersion',
+        `must be a PostgreSQL major only (e.g. "17"), got "${d.engineVersion}": AWS upgrades minors itself, and a pinned minor stops being creatable`,
+      );
+    }
     if (d.backupRetentionDays < 7 || d.backupRetentionDays > 35) {
       p('database.backupRetentionDays', 'must be between 7 and 35');
     }
@@ -315,6 +352,12 @@ export function validateConfig(config: InfraConfig): string[] {
     }
     if (k.onDemand.minSize < 1) p('cluster.onDemand.minSize', 'must be >= 1 (system pods need a base)');
     if (c.registry.keepLastImages < 1) p('registry.keepLastImages', 'must be >= 1');
+  }
+  const [dev, prod] = [config.dev.network.vpcCidr, config.prod.network.vpcCidr];
+  if (isCidr(dev) && isCidr(prod) && cidrsOverlap(dev, prod)) {
+    problems.push(
+      `dev.network.vpcCidr "${dev}" and prod.network.vpcCidr "${prod}" overlap: each environment needs its own range (peering, transit gateway)`,
+    );
   }
   return problems;
 }

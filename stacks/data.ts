@@ -18,6 +18,11 @@ import { TaskboardStack } from './constructs/taskboard-stack';
 
 export const DB_NAME = 'taskboard';
 export const DB_USER = 'taskboard';
+/**
+ * The API's own login role: DML on the app tables only, created and granted by the migration
+ * step (api/src/database/app-role.ts), which alone uses the master credentials.
+ */
+export const DB_APP_USER = 'taskboard_app';
 export const DB_PORT = 5432;
 export const REDIS_PORT = 6379;
 
@@ -77,6 +82,14 @@ export class DataStack extends TaskboardStack {
       length: 64,
       recoveryWindowDays,
     });
+    const appDb = new GeneratedSecret(this, 'db-app', {
+      name: `${env.project}/${env.name}/db-app-credentials`,
+      description: `Login of the API's least-privilege PostgreSQL role ${DB_APP_USER} (APP_DB_USER/APP_DB_PASSWORD)`,
+      kmsKeyArn: this.kmsKeyArn,
+      length: 48,
+      recoveryWindowDays,
+      username: DB_APP_USER,
+    });
     const redis = this.redis(network, cacheSg.id, redisAuth.version.secretString);
 
     this.output('db_endpoint', db.endpoint, 'PostgreSQL writer endpoint (host name)');
@@ -87,6 +100,12 @@ export class DataStack extends TaskboardStack {
       db.masterSecretArn,
       'Secrets Manager secret with the master credentials',
     );
+    this.output(
+      'db_app_secret_arn',
+      appDb.secret.arn,
+      'Secret {username,password} of the app role (DML only); the migration step creates the role from it',
+    );
+    this.output('db_app_user', DB_APP_USER, 'Name of the app role the API logs in as');
     this.output('redis_primary_endpoint', redis.primaryEndpointAddress, 'Redis primary endpoint (TLS)');
     this.output('redis_port', REDIS_PORT, 'Redis port');
     this.output('redis_auth_secret_arn', redisAuth.secret.arn, 'Secret holding the Redis AUTH token');
@@ -132,8 +151,8 @@ export class DataStack extends TaskboardStack {
       subnetIds: network.getList('isolated_subnet_ids'),
     });
     const params = new DbParameterGroup(this, 'db-params', {
-      name: `${this.prefix}-postgres${d.engineVersion.split('.')[0]}`,
-      family: `postgres${d.engineVersion.split('.')[0]}`,
+      name: `${this.prefix}-postgres${d.engineVersion}`,
+      family: `postgres${d.engineVersion}`,
       parameter: postgresParameters(this.env),
     });
     const logs = this.postgresLogGroup('instance', identifier);
@@ -165,6 +184,8 @@ export class DataStack extends TaskboardStack {
       deletionProtection: d.deletionProtection,
       skipFinalSnapshot: !prod,
       finalSnapshotIdentifier: prod ? `${identifier}-final` : undefined,
+      // In prod the automated backups outlive the instance: point-in-time restore after a deletion.
+      deleteAutomatedBackups: !prod,
       performanceInsightsEnabled: true,
       performanceInsightsKmsKeyId: this.kmsKeyArn,
       performanceInsightsRetentionPeriod: 7,
@@ -184,7 +205,7 @@ export class DataStack extends TaskboardStack {
     const d = this.env.database;
     const prod = this.env.name === 'prod';
     const identifier = `${this.prefix}-aurora`;
-    const major = d.engineVersion.split('.')[0];
+    const major = d.engineVersion;
     const subnets = new DbSubnetGroup(this, 'db-subnets', {
       name: `${this.prefix}-db`,
       subnetIds: network.getList('isolated_subnet_ids'),
@@ -217,6 +238,7 @@ export class DataStack extends TaskboardStack {
       deletionProtection: d.deletionProtection,
       skipFinalSnapshot: !prod,
       finalSnapshotIdentifier: prod ? `${identifier}-final` : undefined,
+      deleteAutomatedBackups: !prod,
       enabledCloudwatchLogsExports: ['postgresql'],
       serverlessv2ScalingConfiguration: { minCapacity: d.auroraMinAcu, maxCapacity: d.auroraMaxAcu },
       dependsOn: [logs.group],
@@ -275,6 +297,8 @@ export class DataStack extends TaskboardStack {
       authToken,
       authTokenUpdateStrategy: 'ROTATE',
       snapshotRetentionLimit: c.snapshotRetentionDays,
+      // Deleting the prod cache keeps a last snapshot to restore from.
+      finalSnapshotIdentifier: this.env.name === 'prod' ? `${this.prefix}-redis-final` : undefined,
       snapshotWindow: '01:00-02:00',
       maintenanceWindow: 'sun:04:30-sun:05:30',
       autoMinorVersionUpgrade: 'true',

@@ -1,6 +1,7 @@
 import { DataAwsSecretsmanagerRandomPassword } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface GeneratedSecretProps {
@@ -9,6 +10,8 @@ export interface GeneratedSecretProps {
   kmsKeyArn: string;
   length: number;
   recoveryWindowDays: number;
+  /** When set, the secret is `{"username": …, "password": <generated>}` (database login credentials). */
+  username?: string;
 }
 
 /**
@@ -35,7 +38,10 @@ export class GeneratedSecret extends Construct {
     });
     this.version = new SecretsmanagerSecretVersion(this, 'version', {
       secretId: this.secret.id,
-      secretString: random.randomPassword,
+      secretString:
+        props.username === undefined
+          ? random.randomPassword
+          : Fn.jsonencode({ username: props.username, password: random.randomPassword }),
       lifecycle: { ignoreChanges: ['secret_string'] },
     });
   }

@@ -5,9 +5,15 @@ import type { Statement } from './iam';
 
 const LB_TAG = 'elbv2.k8s.aws/cluster';
 
-/** AWS Load Balancer Controller, after the upstream iam_policy.json (v2.x), grouped. */
+/**
+ * AWS Load Balancer Controller, statement for statement what the upstream policy
+ * (docs/install/iam_policy.json) grants, with our sids. The action set is checked against
+ * stacks/constructs/upstream/lb-controller-iam-actions.json (provenance inside) by
+ * stacks/test/lb-controller-policy.test.ts: re-check it whenever the platform stack moves the chart.
+ */
 export function loadBalancerControllerStatements(): Statement[] {
-  const untaggedRequest = { test: 'Null', variable: `aws:RequestTag/${LB_TAG}`, values: ['false'] };
+  const taggedRequest = { test: 'Null', variable: `aws:RequestTag/${LB_TAG}`, values: ['false'] };
+  const untaggedRequest = { test: 'Null', variable: `aws:RequestTag/${LB_TAG}`, values: ['true'] };
   const ownedResource = { test: 'Null', variable: `aws:ResourceTag/${LB_TAG}`, values: ['false'] };
   const lbArns = [
     'arn:aws:elasticloadbalancing:*:*:targetgroup/*/*',
@@ -43,12 +49,14 @@ export function loadBalancerControllerStatements(): Statement[] {
         'ec2:DescribeInstances',
         'ec2:DescribeNetworkInterfaces',
         'ec2:DescribeTags',
-        'ec2:DescribeRouteTables',
+        'ec2:GetCoipPoolUsage',
+        'ec2:DescribeCoipPools',
         'ec2:GetSecurityGroupsForVpc',
+        'ec2:DescribeIpamPools',
+        'ec2:DescribeRouteTables',
         'elasticloadbalancing:DescribeLoadBalancers',
         'elasticloadbalancing:DescribeLoadBalancerAttributes',
         'elasticloadbalancing:DescribeListeners',
-        'elasticloadbalancing:DescribeListenerAttributes',
         'elasticloadbalancing:DescribeListenerCertificates',
         'elasticloadbalancing:DescribeSSLPolicies',
         'elasticloadbalancing:DescribeRules',
@@ -57,14 +65,41 @@ export function loadBalancerControllerStatements(): Statement[] {
         'elasticloadbalancing:DescribeTargetHealth',
         'elasticloadbalancing:DescribeTags',
         'elasticloadbalancing:DescribeTrustStores',
+        'elasticloadbalancing:DescribeListenerAttributes',
+        'elasticloadbalancing:DescribeCapacityReservation',
+      ],
+      resources: ['*'],
+    },
+    {
+      sid: 'CertificatesWafShieldCognito',
+      effect: 'Allow',
+      actions: [
+        'cognito-idp:DescribeUserPoolClient',
         'acm:ListCertificates',
         'acm:DescribeCertificate',
+        'iam:ListServerCertificates',
+        'iam:GetServerCertificate',
+        'waf-regional:GetWebACL',
+        'waf-regional:GetWebACLForResource',
+        'waf-regional:AssociateWebACL',
+        'waf-regional:DisassociateWebACL',
         'wafv2:GetWebACL',
         'wafv2:GetWebACLForResource',
         'wafv2:AssociateWebACL',
         'wafv2:DisassociateWebACL',
         'shield:GetSubscriptionState',
+        'shield:DescribeProtection',
+        'shield:CreateProtection',
+        'shield:DeleteProtection',
       ],
+      resources: ['*'],
+    },
+    {
+      // Not tag-scoped on purpose: the controller opens the node/cluster security group (which
+      // never carries the elbv2 tag) to its load balancers' groups; scoping this is AccessDenied.
+      sid: 'EditTargetSecurityGroupIngress',
+      effect: 'Allow',
+      actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
       resources: ['*'],
     },
     {
@@ -80,8 +115,15 @@ export function loadBalancerControllerStatements(): Statement[] {
       resources: ['arn:aws:ec2:*:*:security-group/*'],
       condition: [
         { test: 'StringEquals', variable: 'ec2:CreateAction', values: ['CreateSecurityGroup'] },
-        untaggedRequest,
+        taggedRequest,
       ],
+    },
+    {
+      sid: 'RetagOwnSecurityGroups',
+      effect: 'Allow',
+      actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
+      resources: ['arn:aws:ec2:*:*:security-group/*'],
+      condition: [untaggedRequest, ownedResource],
     },
     {
       sid: 'ManageOwnSecurityGroups',
@@ -90,8 +132,6 @@ export function loadBalancerControllerStatements(): Statement[] {
         'ec2:AuthorizeSecurityGroupIngress',
         'ec2:RevokeSecurityGroupIngress',
         'ec2:DeleteSecurityGroup',
-        'ec2:CreateTags',
-        'ec2:DeleteTags',
       ],
       resources: ['*'],
       condition: [ownedResource],
@@ -101,7 +141,55 @@ export function loadBalancerControllerStatements(): Statement[] {
       effect: 'Allow',
       actions: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'],
       resources: ['*'],
-      condition: [untaggedRequest],
+      condition: [taggedRequest],
+    },
+    {
+      sid: 'ManageListenersAndRules',
+      effect: 'Allow',
+      actions: [
+        'elasticloadbalancing:CreateListener',
+        'elasticloadbalancing:DeleteListener',
+        'elasticloadbalancing:CreateRule',
+        'elasticloadbalancing:DeleteRule',
+      ],
+      resources: ['*'],
+    },
+    {
+      sid: 'RetagOwnLoadBalancers',
+      effect: 'Allow',
+      actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+      resources: lbArns,
+      condition: [untaggedRequest, ownedResource],
+    },
+    {
+      sid: 'TagListenersAndRules',
+      effect: 'Allow',
+      actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+      resources: [
+        'arn:aws:elasticloadbalancing:*:*:listener/net/*/*/*',
+        'arn:aws:elasticloadbalancing:*:*:listener/app/*/*/*',
+        'arn:aws:elasticloadbalancing:*:*:listener-rule/net/*/*/*',
+        'arn:aws:elasticloadbalancing:*:*:listener-rule/app/*/*/*',
+      ],
+    },
+    {
+      sid: 'ManageOwnLoadBalancers',
+      effect: 'Allow',
+      actions: [
+        'elasticloadbalancing:ModifyLoadBalancerAttributes',
+        'elasticloadbalancing:SetIpAddressType',
+        'elasticloadbalancing:SetSecurityGroups',
+        'elasticloadbalancing:SetSubnets',
+        'elasticloadbalancing:DeleteLoadBalancer',
+        'elasticloadbalancing:ModifyTargetGroup',
+        'elasticloadbalancing:ModifyTargetGroupAttributes',
+        'elasticloadbalancing:DeleteTargetGroup',
+        'elasticloadbalancing:ModifyListenerAttributes',
+        'elasticloadbalancing:ModifyCapacityReservation',
+        'elasticloadbalancing:ModifyIpPools',
+      ],
+      resources: ['*'],
+      condition: [ownedResource],
     },
     {
       sid: 'TagLoadBalancersOnCreate',
@@ -114,43 +202,25 @@ export function loadBalancerControllerStatements(): Statement[] {
           variable: 'elasticloadbalancing:CreateAction',
           values: ['CreateTargetGroup', 'CreateLoadBalancer'],
         },
+        taggedRequest,
       ],
     },
     {
-      sid: 'ManageOwnLoadBalancers',
+      sid: 'RegisterTargets',
       effect: 'Allow',
-      actions: [
-        'elasticloadbalancing:AddTags',
-        'elasticloadbalancing:RemoveTags',
-        'elasticloadbalancing:ModifyLoadBalancerAttributes',
-        'elasticloadbalancing:SetIpAddressType',
-        'elasticloadbalancing:SetSecurityGroups',
-        'elasticloadbalancing:SetSubnets',
-        'elasticloadbalancing:DeleteLoadBalancer',
-        'elasticloadbalancing:ModifyTargetGroup',
-        'elasticloadbalancing:ModifyTargetGroupAttributes',
-        'elasticloadbalancing:DeleteTargetGroup',
-        'elasticloadbalancing:ModifyListenerAttributes',
-      ],
-      resources: ['*'],
-      condition: [ownedResource],
+      actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+      resources: ['arn:aws:elasticloadbalancing:*:*:targetgroup/*/*'],
     },
     {
-      sid: 'ManageListenersAndTargets',
+      sid: 'ManageListenerSettings',
       effect: 'Allow',
       actions: [
-        'elasticloadbalancing:CreateListener',
-        'elasticloadbalancing:DeleteListener',
-        'elasticloadbalancing:CreateRule',
-        'elasticloadbalancing:DeleteRule',
+        'elasticloadbalancing:SetWebAcl',
         'elasticloadbalancing:ModifyListener',
-        'elasticloadbalancing:ModifyRule',
-        'elasticloadbalancing:SetRulePriorities',
         'elasticloadbalancing:AddListenerCertificates',
         'elasticloadbalancing:RemoveListenerCertificates',
-        'elasticloadbalancing:SetWebAcl',
-        'elasticloadbalancing:RegisterTargets',
-        'elasticloadbalancing:DeregisterTargets',
+        'elasticloadbalancing:ModifyRule',
+        'elasticloadbalancing:SetRulePriorities',
       ],
       resources: ['*'],
     },

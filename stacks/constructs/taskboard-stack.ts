@@ -11,6 +11,22 @@ export function bootstrapLocalStatePath(env: EnvConfig): string {
   return `../../../.data/terraform/${env.name}-bootstrap.tfstate`;
 }
 
+/** Alias of the state bucket's KMS key (created by the bootstrap stack). */
+export function stateKeyAlias(env: EnvConfig): string {
+  return `alias/${env.project}-${env.name}-tfstate`;
+}
+
+/**
+ * The key the S3 backend encrypts state and lock objects with. Without kms_key_id, `encrypt`
+ * means SSE-S3 and overrides the bucket's KMS default, so state (which holds the Redis AUTH
+ * token and the JWT key) would not be under our key. An alias needs no key id at synth time;
+ * with the account known it is a full alias ARN.
+ */
+export function stateKmsKeyId(env: EnvConfig): string {
+  const alias = stateKeyAlias(env);
+  return env.accountId === null ? alias : `arn:aws:kms:${env.region}:${env.accountId}:${alias}`;
+}
+
 export function stateKey(env: EnvConfig, stack: StackName): string {
   return `${env.name}/${stack}.tfstate`;
 }
@@ -49,6 +65,7 @@ export abstract class TaskboardStack extends TerraformStack {
         key: stateKey(env, stack),
         region: env.region,
         encrypt: true,
+        kmsKeyId: stateKmsKeyId(env),
       });
       this.addOverride('terraform.backend.s3.use_lockfile', true);
     }

@@ -1,6 +1,9 @@
 // The security baseline, as code: each rule has an id, a one-line rationale, and reports how
 // many resources it examined (a rule that examined nothing is itself a test failure).
+import { ACCESS_LOG_BUCKET_TAG } from '../bootstrap';
+import { CONTROL_PLANE_LOG_TYPES } from '../cluster';
 import { KEY_ADMIN_SID } from '../constructs/kms-key';
+import { SUPPORT_CALENDAR } from '../versions/support-calendar';
 import {
   type Block,
   block,
@@ -84,6 +87,10 @@ const partner = (doc: TfDocument, type: string, target: Entry) =>
   resources(doc, type).filter((r) => references(r.body.bucket ?? r.body.vpc_id, target.address));
 const isProd = (doc: TfDocument) => environmentOf(doc) === 'prod';
 const openCidr = (v: Json | undefined) => strings(v).some((c) => c === '0.0.0.0/0' || c === '::/0');
+const isAccessLogBucket = (b: Entry) =>
+  block(b.body.tags)?.[ACCESS_LOG_BUCKET_TAG.key] === ACCESS_LOG_BUCKET_TAG.value;
+/** The S3 backend block of a stack, if it has one (bootstrap keeps local state until migrated). */
+const s3Backend = (doc: TfDocument): Block | undefined => block(block(block(doc.terraform)?.backend)?.s3);
 
 export const RULES: PolicyRule[] = [
   rule(
@@ -94,6 +101,15 @@ export const RULES: PolicyRule[] = [
         const sse = partner(doc, 'aws_s3_bucket_server_side_encryption_configuration', bucket).flatMap((r) =>
           blocks(r.body.rule).map((x) => block(x.apply_server_side_encryption_by_default)),
         );
+        if (isAccessLogBucket(bucket)) {
+          // S3 log delivery cannot write to SSE-KMS buckets (documented exception): SSE-S3 there.
+          c.expect(
+            bucket,
+            sse.some((d) => d?.sse_algorithm === 'AES256'),
+            'access-log bucket not encrypted',
+          );
+          continue;
+        }
         const ok = sse.some((d) => d?.sse_algorithm === 'aws:kms' && isSet(d.kms_master_key_id));
         c.expect(bucket, ok, 'no SSE-KMS default encryption with a customer key');
       }
@@ -336,15 +352,12 @@ export const RULES: PolicyRule[] = [
   ),
   rule(
     'EKS-AUDIT-LOGS',
-    'Control-plane api, audit and authenticator logs exist for every cluster.',
+    'All five control-plane log types (api, audit, authenticator, controllerManager, scheduler) are on.',
     (doc, c) => {
       for (const k of resources(doc, 'aws_eks_cluster')) {
         const types = strings(k.body.enabled_cluster_log_types);
-        c.expect(
-          k,
-          ['api', 'audit', 'authenticator'].every((t) => types.includes(t)),
-          'control-plane log types missing',
-        );
+        const missing = CONTROL_PLANE_LOG_TYPES.filter((t) => !types.includes(t));
+        c.expect(k, missing.length === 0, `control-plane log types missing: ${missing.join(', ')}`);
       }
     },
   ),
@@ -408,17 +421,25 @@ export const RULES: PolicyRule[] = [
   ),
   rule(
     'BACKUPS',
-    'Point-in-time recovery: RDS keeps >= 7 days of backups, prod >= 30; prod cache snapshots daily.',
+    'Recovery: backups >= 7 days (prod 30) outliving a prod DB; prod cache snapshots daily and on delete.',
     (doc, c) => {
       const minDays = isProd(doc) ? 30 : 7;
       for (const db of [...resources(doc, 'aws_db_instance'), ...resources(doc, 'aws_rds_cluster')]) {
         const days = db.body.backup_retention_period;
         c.expect(db, typeof days === 'number' && days >= minDays, `backup_retention_period < ${minDays}`);
+        if (isProd(doc)) {
+          c.expect(
+            db,
+            db.body.delete_automated_backups === false,
+            'prod automated backups are deleted with the database (delete_automated_backups not false)',
+          );
+        }
       }
       if (!isProd(doc)) return;
       for (const rg of resources(doc, 'aws_elasticache_replication_group')) {
         const days = rg.body.snapshot_retention_limit;
         c.expect(rg, typeof days === 'number' && days >= 1, 'no snapshots of the prod cache');
+        c.expect(rg, isSet(rg.body.final_snapshot_identifier), 'no final snapshot of the prod cache');
       }
     },
   ),
@@ -436,6 +457,98 @@ export const RULES: PolicyRule[] = [
       }
       for (const k of resources(doc, 'aws_eks_cluster'))
         c.expect(k, isTrue(k.body.deletion_protection), 'no deletion protection');
+    },
+  ),
+  rule(
+    'STATE-BACKEND-KMS',
+    'State and lock files are written with our KMS key (kms_key_id), never SSE-S3; the bucket refuses non-KMS writes.',
+    (doc, c) => {
+      const backend = s3Backend(doc);
+      if (backend) {
+        c.expect(
+          { address: 'terraform.backend.s3' },
+          isTrue(backend.encrypt) && isSet(backend.kms_key_id),
+          'S3 backend without encrypt=true and kms_key_id (state would be SSE-S3)',
+        );
+      }
+      for (const bucket of resources(doc, 'aws_s3_bucket').filter((b) => !isAccessLogBucket(b))) {
+        const ok = partner(doc, 'aws_s3_bucket_policy', bucket).some((p) =>
+          (policyStatements(doc, p.body.policy) ?? []).some(
+            (s) =>
+              s.effect === 'Deny' &&
+              strings(s.actions).includes('s3:PutObject') &&
+              blocks(s.condition).some(
+                (k) =>
+                  k.variable === 's3:x-amz-server-side-encryption' &&
+                  String(k.test).startsWith('StringNotEquals') &&
+                  strings(k.values).includes('aws:kms'),
+              ),
+          ),
+        );
+        c.expect(bucket, ok, 'bucket policy does not deny PutObject without SSE-KMS');
+      }
+    },
+  ),
+  rule(
+    'S3-ACCESS-LOGGING',
+    'Every bucket (except the access-log bucket itself) logs its requests: who read or wrote state.',
+    (doc, c) => {
+      for (const bucket of resources(doc, 'aws_s3_bucket').filter((b) => !isAccessLogBucket(b))) {
+        const ok = partner(doc, 'aws_s3_bucket_logging', bucket).some((l) => isSet(l.body.target_bucket));
+        c.expect(bucket, ok, 'no server access logging');
+      }
+    },
+  ),
+  rule(
+    'RDS-ENGINE-MAJOR-ONLY',
+    'PostgreSQL is pinned to a major only: a pinned minor stops being creatable and fights minor upgrades.',
+    (doc, c) => {
+      for (const db of [
+        ...resources(doc, 'aws_db_instance'),
+        ...resources(doc, 'aws_rds_cluster'),
+        ...resources(doc, 'aws_rds_cluster_instance'),
+      ]) {
+        const v = db.body.engine_version;
+        const inherited = typeof v === 'string' && v.startsWith('${aws_rds_cluster.');
+        c.expect(
+          db,
+          (typeof v === 'string' && /^\d+$/.test(v)) || inherited,
+          `engine_version ${JSON.stringify(v)} is not a major-only version`,
+        );
+      }
+    },
+  ),
+  rule(
+    'EKS-SUPPORTED-VERSION',
+    'The cluster runs an EKS version in standard support today, on the STANDARD support policy.',
+    (doc, c) => {
+      const today = Date.now();
+      for (const k of resources(doc, 'aws_eks_cluster')) {
+        const entry = SUPPORT_CALENDAR.find((e) => e.product === 'eks' && e.version === k.body.version);
+        const supported =
+          entry !== undefined && Date.parse(`${entry.endOfStandardSupport}T23:59:59Z`) >= today;
+        c.expect(
+          k,
+          supported && block(k.body.upgrade_policy)?.support_type === 'STANDARD',
+          `EKS ${String(k.body.version)} is ${entry ? `out of standard support since ${entry.endOfStandardSupport}` : 'not in the support calendar'} or not on STANDARD support`,
+        );
+      }
+    },
+  ),
+  rule(
+    'EKS-NETWORK-POLICY',
+    'The VPC CNI add-on enforces Kubernetes NetworkPolicies (enableNetworkPolicy), so the chart policies apply.',
+    (doc, c) => {
+      for (const a of resources(doc, 'aws_eks_addon').filter((x) => x.body.addon_name === 'vpc-cni')) {
+        let on = false;
+        try {
+          const values = JSON.parse(String(a.body.configuration_values ?? '{}')) as Record<string, Json>;
+          on = values.enableNetworkPolicy === 'true' || values.enableNetworkPolicy === true;
+        } catch {
+          on = false;
+        }
+        c.expect(a, on, 'vpc-cni without enableNetworkPolicy: NetworkPolicies are silently not enforced');
+      }
     },
   ),
   rule(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultConfig, loadConfig, validateConfig } from '../config';
+import { ConfigError, cidrsOverlap, defaultConfig, loadConfig, validateConfig } from '../config';
 import { cidrSubnet, subnetLayout } from '../network';
 
 const problems = (vars: Record<string, string>): string[] => {
@@ -64,6 +64,36 @@ describe('config', () => {
       'prod.network.availabilityZones must list exactly 3 AZs',
       'prod.database.backupRetentionDays must be between 7 and 35',
     ]);
+  });
+});
+
+describe('config: review fixes', () => {
+  it('gives each environment its own VPC range and rejects overlapping ones', () => {
+    const c = defaultConfig();
+    expect([c.dev.network.vpcCidr, c.prod.network.vpcCidr]).toEqual(['10.10.0.0/16', '10.20.0.0/16']);
+    expect(cidrsOverlap(c.dev.network.vpcCidr, c.prod.network.vpcCidr)).toBe(false);
+    c.prod.network.vpcCidr = '10.10.0.0/16';
+    expect(validateConfig(c)).toEqual([
+      'dev.network.vpcCidr "10.10.0.0/16" and prod.network.vpcCidr "10.10.0.0/16" overlap: each environment needs its own range (peering, transit gateway)',
+    ]);
+  });
+
+  it('pins PostgreSQL by major only and says why a minor is refused', () => {
+    const c = defaultConfig();
+    expect([c.dev.database.engineVersion, c.prod.database.engineVersion]).toEqual(['17', '17']);
+    c.prod.database.engineVersion = '16.6';
+    expect(validateConfig(c)).toEqual([
+      expect.stringMatching(
+        /^prod\.database\.engineVersion must be a PostgreSQL major only \(e\.g\. "17"\), got "16\.6"/,
+      ),
+    ]);
+  });
+
+  it('detects CIDR overlap exactly', () => {
+    expect(cidrsOverlap('10.0.0.0/16', '10.0.255.0/24')).toBe(true);
+    expect(cidrsOverlap('10.0.0.0/16', '10.1.0.0/16')).toBe(false);
+    expect(cidrsOverlap('10.0.0.0/8', '10.200.0.0/16')).toBe(true);
+    expect(cidrsOverlap('172.16.0.0/12', '172.32.0.0/16')).toBe(false);
   });
 });
 

@@ -33,6 +33,7 @@ function differingPaths(a: string, b: string): string[] {
 const EXPECTED: Record<string, RegExp[]> = {
   bootstrap: [],
   network: [
+    /^resource\.aws_(vpc\.vpc|subnet\.(public|private|isolated)-eu-west-1[abc])\.cidr_block$/, // own range per env
     /^resource\.aws_(eip|nat_gateway)\.nat(-eip)?-eu-west-1[bc]\./, // one NAT per AZ in prod
     /^resource\.aws_route\.private-default-eu-west-1[bc]\.nat_gateway_id$/,
     /^resource\.aws_vpc_endpoint\.endpoint-(ecr-api|ecr-dkr|sts|logs)\./, // interface endpoints
@@ -41,8 +42,8 @@ const EXPECTED: Record<string, RegExp[]> = {
     /^resource\.aws_cloudwatch_log_group\.flow-logs_group_\w+\.retention_in_days$/,
   ],
   data: [
-    /^resource\.aws_db_instance\.postgres\.(instance_class|allocated_storage|max_allocated_storage|multi_az|backup_retention_period|deletion_protection|skip_final_snapshot|final_snapshot_identifier)$/,
-    /^resource\.aws_elasticache_replication_group\.redis\.(node_type|num_cache_clusters|automatic_failover_enabled|multi_az_enabled|snapshot_retention_limit)$/,
+    /^resource\.aws_db_instance\.postgres\.(instance_class|allocated_storage|max_allocated_storage|multi_az|backup_retention_period|deletion_protection|skip_final_snapshot|final_snapshot_identifier|delete_automated_backups)$/,
+    /^resource\.aws_elasticache_replication_group\.redis\.(node_type|num_cache_clusters|automatic_failover_enabled|multi_az_enabled|snapshot_retention_limit|final_snapshot_identifier)$/,
     /^resource\.aws_cloudwatch_log_group\.[\w-]+\.retention_in_days$/,
     /^resource\.aws_secretsmanager_secret\.[\w-]+\.recovery_window_in_days$/,
   ],

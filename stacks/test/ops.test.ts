@@ -37,6 +37,24 @@ describe('ops preflight (make plan/apply/destroy/day1)', () => {
   });
 });
 
+describe('ops preflight: the account is pinned', () => {
+  it('refuses to plan or apply an environment whose TASKBOARD_<ENV>_ACCOUNT_ID is unset', () => {
+    const vars = { AWS_PROFILE: 'x' };
+    expect(preflight(probe({ vars }), 'prod')).toEqual([
+      expect.stringMatching(
+        /^TASKBOARD_PROD_ACCOUNT_ID is not set: it pins the provider's allowed_account_ids/,
+      ),
+    ]);
+    expect(
+      preflight(probe({ vars: { ...vars, TASKBOARD_PROD_ACCOUNT_ID: '222222222222' } }), 'prod'),
+    ).toEqual([]);
+    // dev's id does not satisfy prod.
+    expect(
+      preflight(probe({ vars: { ...vars, TASKBOARD_DEV_ACCOUNT_ID: '111111111111' } }), 'prod'),
+    ).toHaveLength(1);
+  });
+});
+
 describe('ops stack order', () => {
   it('applies in dependency order and destroys in reverse', () => {
     expect(stackOrder('day1', undefined)).toEqual(['bootstrap', 'network', 'data', 'cluster', 'registry']);

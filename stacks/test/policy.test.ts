@@ -22,9 +22,10 @@ const only = (v: unknown) => (Array.isArray(v) ? v[0] : v) as Block;
 const BROKEN: Record<string, { stack: string; breakIt: (d: TfDocument) => void }> = {
   'S3-ENCRYPTION-KMS': {
     stack: 'dev-bootstrap',
+    // The state bucket's (the access-log bucket is SSE-S3 by design, see ACCESS_LOG_BUCKET_TAG).
     breakIt: (d) => {
       only(
-        only(first(d, 'aws_s3_bucket_server_side_encryption_configuration').rule)
+        only(d.resource?.aws_s3_bucket_server_side_encryption_configuration?.['state-encryption']?.rule)
           .apply_server_side_encryption_by_default,
       ).sse_algorithm = 'AES256';
     },
@@ -134,7 +135,7 @@ const BROKEN: Record<string, { stack: string; breakIt: (d: TfDocument) => void }
   'EKS-AUDIT-LOGS': {
     stack: 'dev-cluster',
     breakIt: (d) => {
-      first(d, 'aws_eks_cluster').enabled_cluster_log_types = ['api'];
+      first(d, 'aws_eks_cluster').enabled_cluster_log_types = ['api', 'audit', 'authenticator'];
     },
   },
   'IMDSV2-REQUIRED': {
@@ -160,13 +161,44 @@ const BROKEN: Record<string, { stack: string; breakIt: (d: TfDocument) => void }
   BACKUPS: {
     stack: 'prod-data',
     breakIt: (d) => {
-      first(d, 'aws_db_instance').backup_retention_period = 7;
+      delete first(d, 'aws_elasticache_replication_group').final_snapshot_identifier;
     },
   },
   'PROD-DELETION-PROTECTION': {
     stack: 'prod-data',
     breakIt: (d) => {
       first(d, 'aws_db_instance').skip_final_snapshot = true;
+    },
+  },
+  'STATE-BACKEND-KMS': {
+    stack: 'dev-network',
+    breakIt: (d) => {
+      delete (((d.terraform as Block).backend as Block).s3 as Block).kms_key_id;
+    },
+  },
+  'S3-ACCESS-LOGGING': {
+    stack: 'prod-bootstrap',
+    breakIt: (d) => {
+      delete d.resource?.aws_s3_bucket_logging;
+    },
+  },
+  'RDS-ENGINE-MAJOR-ONLY': {
+    stack: 'prod-data',
+    breakIt: (d) => {
+      first(d, 'aws_db_instance').engine_version = '16.6';
+    },
+  },
+  'EKS-SUPPORTED-VERSION': {
+    stack: 'dev-cluster',
+    breakIt: (d) => {
+      first(d, 'aws_eks_cluster').version = '1.32';
+    },
+  },
+  'EKS-NETWORK-POLICY': {
+    stack: 'prod-cluster',
+    breakIt: (d) => {
+      const cni = Object.values(d.resource?.aws_eks_addon ?? {}).find((a) => a.addon_name === 'vpc-cni')!;
+      delete cni.configuration_values;
     },
   },
   'IAM-NO-WILDCARD-ADMIN': {

@@ -21,11 +21,21 @@ describe.each(envs)('%s: every stack', (env) => {
         key: `${env}/${stack}.tfstate`,
         region: 'eu-west-1',
         encrypt: true,
+        kms_key_id: `alias/taskboard-${env}-tfstate`,
         use_lockfile: true,
       });
     }
     const boot = (doc(files, env, 'bootstrap').terraform as Block).backend as Block;
     expect(boot).toEqual({ local: { path: `../../../.data/terraform/${env}-bootstrap.tfstate` } });
+  });
+
+  it("refuses any account but the environment's own (allowed_account_ids per environment)", () => {
+    const ids = { dev: '111111111111', prod: '222222222222' };
+    const pinned = synthAll({ TASKBOARD_DEV_ACCOUNT_ID: ids.dev, TASKBOARD_PROD_ACCOUNT_ID: ids.prod });
+    for (const stack of ['bootstrap', 'network', 'data', 'cluster', 'registry']) {
+      const provider = block(doc(pinned, env, stack).provider?.aws);
+      expect(provider.allowed_account_ids).toEqual([ids[env]]);
+    }
   });
 
   it('tags everything through the provider default tags', () => {
@@ -42,15 +52,17 @@ describe.each(envs)('%s: every stack', (env) => {
 describe.each(envs)('%s: bootstrap', (env) => {
   it('creates a versioned, KMS-encrypted, private, TLS-only state bucket that expires old versions', () => {
     const d = doc(files, env, 'bootstrap');
-    const bucket = one(d, 'aws_s3_bucket');
+    const bucket = one(d, 'aws_s3_bucket', 'state');
     expect(bucket.bucket).toBe(`taskboard-sre-${env}-tfstate`);
     expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
-    expect(block(one(d, 'aws_s3_bucket_versioning').versioning_configuration).status).toBe('Enabled');
-    const sse = block(one(d, 'aws_s3_bucket_server_side_encryption_configuration').rule);
+    expect(block(one(d, 'aws_s3_bucket_versioning', 'state-').versioning_configuration).status).toBe(
+      'Enabled',
+    );
+    const sse = block(one(d, 'aws_s3_bucket_server_side_encryption_configuration', 'state-').rule);
     expect(block(sse.apply_server_side_encryption_by_default)).toMatchObject({ sse_algorithm: 'aws:kms' });
     expect(sse.bucket_key_enabled).toBe(true);
     expect(one(d, 'aws_kms_key').enable_key_rotation).toBe(true);
-    const lifecycle = block(one(d, 'aws_s3_bucket_lifecycle_configuration').rule);
+    const lifecycle = block(one(d, 'aws_s3_bucket_lifecycle_configuration', 'state-').rule);
     expect(lifecycle.noncurrent_version_expiration).toEqual([{ noncurrent_days: 90 }]);
     const tls = data(d, 'aws_iam_policy_document').find((p) =>
       JSON.stringify(p).includes('aws:SecureTransport'),
@@ -59,26 +71,75 @@ describe.each(envs)('%s: bootstrap', (env) => {
     expect(Object.keys(d.output as Block)).toEqual(['state_bucket', 'state_kms_key_arn']);
   });
 
+  it('encrypts state with the state key: operators and CI may use it, and non-KMS writes are denied', () => {
+    const id = env === 'prod' ? '222222222222' : '111111111111';
+    const pinned = synthAll({ [`TASKBOARD_${env.toUpperCase()}_ACCOUNT_ID`]: id });
+    for (const stack of ['network', 'data', 'cluster', 'registry']) {
+      const backend = ((doc(pinned, env, stack).terraform as Block).backend as Block).s3 as Block;
+      expect(backend.kms_key_id).toBe(`arn:aws:kms:eu-west-1:${id}:alias/taskboard-${env}-tfstate`);
+    }
+    const d = doc(files, env, 'bootstrap');
+    expect(all(d, 'aws_kms_alias').map((a) => a.name)).toEqual([`alias/taskboard-${env}-tfstate`]);
+    const keyPolicy = data(d, 'aws_iam_policy_document').find((p) =>
+      JSON.stringify(p).includes('OperatorsUseStateKey'),
+    );
+    const grant = ((keyPolicy?.statement ?? []) as Block[]).find((s) => s.sid === 'OperatorsUseStateKey');
+    const account = ref('data.aws_caller_identity.current.account_id');
+    expect(block(grant?.condition).values).toEqual([
+      `arn:aws:iam::${account}:role/taskboard-admin`,
+      `arn:aws:iam::${account}:role/taskboard-ci`,
+    ]);
+    const bucketPolicy = data(d, 'aws_iam_policy_document').find((p) =>
+      JSON.stringify(p).includes('DenyNonKmsWrites'),
+    );
+    expect(
+      ((bucketPolicy?.statement ?? []) as Block[]).find((s) => s.sid === 'DenyNonKmsWrites'),
+    ).toMatchObject({
+      effect: 'Deny',
+      actions: ['s3:PutObject'],
+      condition: [
+        { test: 'StringNotEqualsIfExists', variable: 's3:x-amz-server-side-encryption', values: ['aws:kms'] },
+      ],
+    });
+  });
+
+  it('logs state bucket requests to a private, TLS-only, expiring access-log bucket', () => {
+    const d = doc(files, env, 'bootstrap');
+    expect(
+      all(d, 'aws_s3_bucket')
+        .map((b) => String(b.bucket))
+        .sort(),
+    ).toEqual([`taskboard-sre-${env}-tfstate`, `taskboard-sre-${env}-tfstate-access-logs`]);
+    expect(one(d, 'aws_s3_bucket_logging')).toMatchObject({ target_prefix: 'state/' });
+    expect(String(one(d, 'aws_s3_bucket_logging').bucket)).toContain('aws_s3_bucket.state.');
+    expect(String(one(d, 'aws_s3_bucket_logging').target_bucket)).toContain('aws_s3_bucket.access-logs.');
+  });
+
   it('moves its own state to S3 once TASKBOARD_<ENV>_BOOTSTRAP_STATE_IN_S3=true', () => {
     const migrated = synthAll({ [`TASKBOARD_${env.toUpperCase()}_BOOTSTRAP_STATE_IN_S3`]: 'true' });
     const backend = (doc(migrated, env, 'bootstrap').terraform as Block).backend as Block;
-    expect(block(backend.s3)).toMatchObject({ key: `${env}/bootstrap.tfstate`, use_lockfile: true });
+    expect(block(backend.s3)).toMatchObject({
+      key: `${env}/bootstrap.tfstate`,
+      use_lockfile: true,
+      kms_key_id: `alias/taskboard-${env}-tfstate`,
+    });
   });
 });
 
 describe.each(envs)('%s: network', (env) => {
   const prod = env === 'prod';
+  const b = prod ? '10.20' : '10.10';
   it('lays out public, private and isolated subnets in 3 AZs with the EKS/LB tags', () => {
     const subnets = all(doc(files, env, 'network'), 'aws_subnet');
     expect(subnets).toHaveLength(9);
     const tier = (t: string) => subnets.filter((s) => (s.tags as Block).tier === t);
-    expect(tier('public').map((s) => s.cidr_block)).toEqual(['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24']);
+    expect(tier('public').map((s) => s.cidr_block)).toEqual([`${b}.0.0/24`, `${b}.1.0/24`, `${b}.2.0/24`]);
     expect(tier('private').map((s) => s.cidr_block)).toEqual([
-      '10.0.32.0/19',
-      '10.0.64.0/19',
-      '10.0.96.0/19',
+      `${b}.32.0/19`,
+      `${b}.64.0/19`,
+      `${b}.96.0/19`,
     ]);
-    expect(tier('isolated').map((s) => s.cidr_block)).toEqual(['10.0.8.0/24', '10.0.9.0/24', '10.0.10.0/24']);
+    expect(tier('isolated').map((s) => s.cidr_block)).toEqual([`${b}.8.0/24`, `${b}.9.0/24`, `${b}.10.0/24`]);
     expect(new Set(subnets.map((s) => s.availability_zone))).toEqual(
       new Set(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']),
     );
@@ -87,7 +148,7 @@ describe.each(envs)('%s: network', (env) => {
     for (const s of [...tier('public'), ...tier('private')]) {
       expect(s.tags).toMatchObject({ [`kubernetes.io/cluster/taskboard-${env}`]: 'shared' });
     }
-    expect(one(doc(files, env, 'network'), 'aws_vpc').cidr_block).toBe('10.0.0.0/16');
+    expect(one(doc(files, env, 'network'), 'aws_vpc').cidr_block).toBe(`${b}.0.0/16`);
   });
 
   it(`has ${prod ? 'one NAT gateway per AZ' : 'a single NAT gateway'}, and each private route uses one`, () => {
@@ -148,14 +209,17 @@ describe.each(envs)('%s: data', (env) => {
       backup_retention_period: prod ? 30 : 7,
       deletion_protection: prod,
       skip_final_snapshot: !prod,
+      delete_automated_backups: !prod,
       performance_insights_enabled: true,
       enabled_cloudwatch_logs_exports: ['postgresql'],
+      engine_version: '17',
+      auto_minor_version_upgrade: true,
     });
     expect(db.final_snapshot_identifier).toBe(prod ? 'taskboard-prod-postgres-final' : undefined);
     expect(db.password).toBeUndefined();
     expect(String(one(d, 'aws_db_subnet_group').subnet_ids)).toContain('outputs.isolated_subnet_ids');
     const params = one(d, 'aws_db_parameter_group');
-    expect(params.family).toBe('postgres16');
+    expect(params.family).toBe('postgres17');
     expect(params.parameter).toContainEqual({ name: 'log_min_duration_statement', value: '500' });
     expect(params.parameter).toContainEqual({ name: 'rds.force_ssl', value: '1' });
   });
@@ -169,6 +233,7 @@ describe.each(envs)('%s: data', (env) => {
       at_rest_encryption_enabled: 'true',
       transit_encryption_enabled: true,
     });
+    expect(redis.final_snapshot_identifier).toBe(prod ? 'taskboard-prod-redis-final' : undefined);
     expect(String(redis.auth_token)).toMatch(
       /^\$\{aws_secretsmanager_secret_version\.redis-auth_version_\w+\.secret_string\}$/,
     );
@@ -177,10 +242,31 @@ describe.each(envs)('%s: data', (env) => {
   it('keeps the JWT key and Redis token in KMS-encrypted secrets that keep their first value', () => {
     const d = doc(files, env, 'data');
     const names = all(d, 'aws_secretsmanager_secret').map((s) => s.name);
-    expect(names.sort()).toEqual([`taskboard/${env}/jwt-signing-key`, `taskboard/${env}/redis-auth-token`]);
+    expect(names.sort()).toEqual([
+      `taskboard/${env}/db-app-credentials`,
+      `taskboard/${env}/jwt-signing-key`,
+      `taskboard/${env}/redis-auth-token`,
+    ]);
     for (const v of all(d, 'aws_secretsmanager_secret_version')) {
       expect(v.lifecycle).toEqual({ ignore_changes: ['secret_string'] });
     }
+  });
+
+  it('gives the API its own database login (taskboard_app) in a KMS-encrypted secret, with stable outputs', () => {
+    const d = doc(files, env, 'data');
+    const secret = Object.entries(d.resource?.aws_secretsmanager_secret ?? {}).find(([, s]) =>
+      String(s.name).endsWith('/db-app-credentials'),
+    );
+    expect(secret?.[1].kms_key_id).toBeDefined();
+    const version = Object.entries(d.resource?.aws_secretsmanager_secret_version ?? {}).find(([n]) =>
+      n.startsWith('db-app_version'),
+    )?.[1];
+    expect(String(version?.secret_string)).toMatch(
+      /^\$\{jsonencode\(\{"username" = "taskboard_app", "password" = data\.aws_secretsmanager_random_password\.db-app_random_\w+\.random_password\}\)\}$/,
+    );
+    const out = d.output as Record<string, Block>;
+    expect(String(out.db_app_secret_arn?.value)).toContain(`aws_secretsmanager_secret.${secret?.[0]}.arn`);
+    expect(out.db_app_user?.value).toBe('taskboard_app');
   });
 
   it('admits only the nodes security group, on 5432 and 6379', () => {
@@ -210,7 +296,10 @@ describe.each(envs)('%s: data', (env) => {
       serverlessv2_scaling_configuration: { min_capacity: 0.5, max_capacity: 2 },
       deletion_protection: prod,
       backup_retention_period: prod ? 30 : 7,
+      delete_automated_backups: !prod,
+      engine_version: '17',
     });
+    expect(one(d, 'aws_rds_cluster_parameter_group').family).toBe('aurora-postgresql17');
     const instances = all(d, 'aws_rds_cluster_instance');
     expect(instances).toHaveLength(prod ? 2 : 1);
     for (const i of instances)
@@ -223,11 +312,18 @@ describe.each(envs)('%s: data', (env) => {
 describe.each(envs)('%s: cluster', (env) => {
   const prod = env === 'prod';
   const cfg = defaultConfig()[env].cluster;
-  it('pins EKS >= 1.31 with KMS secrets encryption, control-plane logs and API-mode access', () => {
+  it('pins EKS 1.35 with KMS secrets encryption, all control-plane logs and API-mode access', () => {
     const d = doc(files, env, 'cluster');
     const cluster = one(d, 'aws_eks_cluster');
-    expect(Number(String(cluster.version).split('.')[1])).toBeGreaterThanOrEqual(31);
-    expect(cluster.enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator']);
+    expect(cluster.version).toBe('1.35');
+    expect(cluster.upgrade_policy).toEqual({ support_type: 'STANDARD' });
+    expect(cluster.enabled_cluster_log_types).toEqual([
+      'api',
+      'audit',
+      'authenticator',
+      'controllerManager',
+      'scheduler',
+    ]);
     expect(block(cluster.encryption_config).resources).toEqual(['secrets']);
     expect(cluster.access_config).toEqual({
       authentication_mode: 'API',
@@ -304,12 +400,13 @@ describe.each(envs)('%s: cluster', (env) => {
     ]);
   });
 
-  it('lets external-secrets read exactly our three secrets, decrypting only via Secrets Manager', () => {
+  it('lets external-secrets read exactly our four secrets, decrypting only via Secrets Manager', () => {
     const d = doc(files, env, 'cluster');
     const eso = data(d, 'aws_iam_policy_document').find((p) => JSON.stringify(p).includes('ReadAppSecrets'));
     const [read, decrypt] = (eso?.statement ?? []) as Block[];
     expect(read?.resources).toEqual([
       ref('data.terraform_remote_state.data.outputs.db_master_secret_arn'),
+      ref('data.terraform_remote_state.data.outputs.db_app_secret_arn'),
       ref('data.terraform_remote_state.data.outputs.redis_auth_secret_arn'),
       ref('data.terraform_remote_state.data.outputs.jwt_secret_arn'),
     ]);
@@ -337,6 +434,17 @@ describe.each(envs)('%s: cluster', (env) => {
     for (const g of all(d, 'aws_eks_node_group')) {
       expect(g.depends_on).toEqual(expect.arrayContaining(['aws_eks_addon.addon-vpc-cni']));
     }
+    // NetworkPolicies are enforced only with the CNI's network policy agent on.
+    expect(JSON.parse(String(addons['vpc-cni']?.configuration_values))).toEqual({
+      enableNetworkPolicy: 'true',
+    });
+    for (const name of ['coredns', 'kube-proxy', 'aws-ebs-csi-driver', 'eks-pod-identity-agent']) {
+      expect(addons[name]?.configuration_values).toBeUndefined();
+    }
+  });
+
+  it('exports the region for controllers that cannot reach IMDS (cluster-autoscaler, LB controller)', () => {
+    expect((doc(files, env, 'cluster').output as Record<string, Block>).aws_region?.value).toBe('eu-west-1');
   });
 });
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { ENVIRONMENTS, type EnvName, STACK_ORDER, type StackName } from '../config';
+import { ENVIRONMENTS, type EnvName, envVar, STACK_ORDER, type StackName } from '../config';
 
 export type Command = 'plan' | 'apply' | 'destroy' | 'day1';
 const COMMANDS: Command[] = ['plan', 'apply', 'destroy', 'day1'];
@@ -35,9 +35,18 @@ export function hasAwsCredentials(p: Probe): boolean {
   );
 }
 
-/** Everything that would make terraform fail before it does anything useful; empty = go. */
-export function preflight(p: Probe): string[] {
+/**
+ * Everything that would make terraform fail (or apply to the wrong place) before it does
+ * anything useful; empty = go. Without the environment's account id the provider has no
+ * allowed_account_ids, and a wrong AWS profile could apply prod into dev's account.
+ */
+export function preflight(p: Probe, env?: EnvName): string[] {
   const problems: string[] = [];
+  if (env !== undefined && !p.vars[envVar(env, 'ACCOUNT_ID')]?.trim()) {
+    problems.push(
+      `${envVar(env, 'ACCOUNT_ID')} is not set: it pins the provider's allowed_account_ids so a wrong profile cannot apply ${env} elsewhere`,
+    );
+  }
   const version = p.terraformVersion();
   if (version === null) {
     problems.push(
@@ -119,15 +128,18 @@ async function main(): Promise<number> {
     );
     return 0;
   }
-  const problems = preflight({
-    vars: process.env,
-    home: homedir(),
-    fileExists: existsSync,
-    terraformVersion: () => {
-      const r = spawnSync('terraform', ['version'], { encoding: 'utf8' });
-      return r.error || r.status !== 0 ? null : r.stdout;
+  const problems = preflight(
+    {
+      vars: process.env,
+      home: homedir(),
+      fileExists: existsSync,
+      terraformVersion: () => {
+        const r = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+        return r.error || r.status !== 0 ? null : r.stdout;
+      },
     },
-  });
+    env,
+  );
   if (problems.length > 0) {
     console.error(`${command}: cannot run against AWS:\n  - ${problems.join('\n  - ')}`);
     console.error(`${command}: \`make synth\` and \`make day1 DRY_RUN=1\` work without them.`);
