@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVS, type Env, type K8sObject, one, render } from './support/helm';
 import { CHART_RULES, evaluateChart } from './support/policy';
@@ -88,6 +89,46 @@ describe('each rule fails on its own broken fixture', () => {
     env.find((e: { name: string }) => e.name === 'SHUTDOWN_DELAY_MS').value = '30000';
     expect(evaluateChart(longDelay, 'prod').get('graceful-shutdown')!.join()).toContain(
       'SHUTDOWN_DELAY_MS 30000',
+    );
+  });
+});
+
+/**
+ * The graceful-shutdown rule judges the values as rendered: for any mix of deregistration delay,
+ * pause, grace period, shutdown delay and timeout set through values, its verdict on the API is
+ * exactly the arithmetic of the README (pause >= delay, grace > pause + timeout, delay < timeout).
+ */
+describe('graceful-shutdown arithmetic over random values (property)', () => {
+  it('agrees with the README arithmetic for every rendered combination', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          dereg: fc.integer({ min: 0, max: 120 }),
+          pause: fc.integer({ min: 1, max: 120 }),
+          grace: fc.integer({ min: 1, max: 240 }),
+          timeoutS: fc.integer({ min: 1, max: 120 }),
+          delayS: fc.integer({ min: 0, max: 120 }),
+        }),
+        ({ dereg, pause, grace, timeoutS, delayS }) => {
+          const objects = render('prod', [
+            '--set',
+            [
+              `ingress.deregistrationDelaySeconds=${dereg}`,
+              `api.preStopSleepSeconds=${pause}`,
+              `api.terminationGracePeriodSeconds=${grace}`,
+            ].join(','),
+            '--set-string',
+            `api.env.SHUTDOWN_TIMEOUT_MS=${timeoutS * 1000},api.env.SHUTDOWN_DELAY_MS=${delayS * 1000}`,
+          ]);
+          const apiFindings = evaluateChart(objects, 'prod')
+            .get('graceful-shutdown')!
+            .filter((f) => f.includes('taskboard-api'));
+          const expectedOk = pause >= dereg && grace > pause + timeoutS && delayS < timeoutS;
+          expect(apiFindings.length === 0).toBe(expectedOk);
+        },
+      ),
+      // Each case is a real helm render (~0.3 s): a handful covers the boundaries fast-check favours.
+      { numRuns: 12 },
     );
   });
 });
