@@ -69,7 +69,7 @@ release: {{ . }}
 {{/* Zone and node spread for one component. */}}
 {{- define "taskboard.topologySpread" -}}
 {{- $spread := .root.Values.topologySpread }}
-{{- if $spread.enabled }}
+{{- if $spread.enabled -}}
 topologySpreadConstraints:
 {{- range list "topology.kubernetes.io/zone" "kubernetes.io/hostname" }}
   - maxSkew: {{ $spread.maxSkew }}
@@ -78,6 +78,8 @@ topologySpreadConstraints:
     labelSelector:
       matchLabels:
         {{- include "taskboard.selectorLabels" $ | nindent 8 }}
+    # Count only the pods of the same ReplicaSet, so a rollout's surge pods spread too.
+    matchLabelKeys: [pod-template-hash]
 {{- end }}
 {{- end }}
 {{- end }}
