@@ -135,7 +135,9 @@ describe.skipIf(apiSkip !== undefined)('api container as rendered (prod values)'
   });
 
   it('the rendered migration command migrates an empty database, twice concurrently, then finds nothing to do', async () => {
-    const env = { PATH: process.env.PATH!, ...resolveEnv(migrate, secrets) };
+    // The migration does not listen; HOST/PORT are pinned to loopback/ephemeral anyway so that a
+    // wrong command (the server's entry point, say) could never take a fixed port here.
+    const env = { PATH: process.env.PATH!, ...resolveEnv(migrate, secrets), HOST: '127.0.0.1', PORT: '0' };
     const [cmd, args] = podCommand(migrate.command);
     const [a, b] = await Promise.all([
       run(cmd, args, { cwd: API_DIR, env }),

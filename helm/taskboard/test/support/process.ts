@@ -71,10 +71,13 @@ export function start(
 export async function run(
   cmd: string,
   args: string[],
-  opts: { cwd: string; env: Record<string, string> },
+  opts: { cwd: string; env: Record<string, string>; timeoutMs?: number },
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const p = start(cmd, args, opts);
+  // A command that never ends (a wrong entry point, say) is killed rather than left behind.
+  const timer = setTimeout(() => p.proc.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
   const code = await p.exited;
+  clearTimeout(timer);
   return { code, stdout: p.stdout.join(''), stderr: p.stderr.join('') };
 }
 
