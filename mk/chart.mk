@@ -35,8 +35,10 @@ readme-chart: deps ## Regenerate the Parameters section of helm/taskboard/README
 .PHONY: crds-chart
 crds-chart: tools ## Fetch the external-secrets CRDs the chart tests validate against (when ../shared is absent)
 	@mkdir -p $(CHART_CRDS_CACHE)/upstream-crds/external-secrets-2.9.0
-	helm show crds external-secrets --repo https://charts.external-secrets.io --version 2.9.0 \
-	  > $(CHART_CRDS_CACHE)/upstream-crds/external-secrets-2.9.0/crds.yaml
+	@# The chart renders its CRDs as templates (installCRDs: true), so `helm show crds` has none:
+	@# render it; the tests keep only the CustomResourceDefinition documents.
+	helm template external-secrets external-secrets --repo https://charts.external-secrets.io --version 2.9.0 \
+	  --set installCRDs=true > $(CHART_CRDS_CACHE)/upstream-crds/external-secrets-2.9.0/rendered.yaml
 	@echo "crds-chart: run the chart tests with TASKBOARD_SHARED_DIR=$(CURDIR)/$(CHART_CRDS_CACHE)"
 
 ##@ Quality

@@ -55,7 +55,7 @@ export const SHARED_DIR = resolve(
 );
 export const ESO_CRD_DIR = join(SHARED_DIR, 'upstream-crds', 'external-secrets-2.9.0');
 export const ESO_CRDS_PRESENT = existsSync(ESO_CRD_DIR);
-export const ESO_SKIP_REASON = `external-secrets CRD schemas not found in ${ESO_CRD_DIR} (set TASKBOARD_SHARED_DIR); \`make crds-chart\` fetches them (helm show crds external-secrets/external-secrets --version 2.9.0)`;
+export const ESO_SKIP_REASON = `external-secrets CRD schemas not found in ${ESO_CRD_DIR} (set TASKBOARD_SHARED_DIR); \`make crds-chart\` fetches them (the external-secrets 2.9.0 chart rendered with installCRDs=true) and prints the TASKBOARD_SHARED_DIR to use`;
 
 /**
  * A CRD schema as the API server applies it: an object with `properties` and neither
