@@ -55,6 +55,10 @@ const BROKEN: Record<string, (o: K8sObject[]) => K8sObject[]> = {
     apiContainer(o).lifecycle.preStop.sleep.seconds = 15; // the field data's losing value
     return o;
   },
+  'stable-selectors': (o) => {
+    one(o, 'Service', 'taskboard-frontend').spec.selector['app.kubernetes.io/version'] = '0.1.0';
+    return o;
+  },
   'prod-resilience': (o) => o.filter((x) => x.kind !== 'PodDisruptionBudget'),
   'hpa-owns-replicas': (o) => {
     apiDeployment(o).spec.replicas = 3;

@@ -210,6 +210,27 @@ export const CHART_RULES: ChartRule[] = [
     },
   },
   {
+    id: 'stable-selectors',
+    description:
+      'Deployment, Service, PDB and NetworkPolicy selectors use only labels that never change between chart versions (selectors are immutable)',
+    check(objects) {
+      const VOLATILE = ['helm.sh/chart', 'app.kubernetes.io/version'];
+      const selectors: [string, Record<string, string> | undefined][] = objects.flatMap((o) => {
+        const where = `${o.kind}/${o.metadata.name}`;
+        if (o.kind === 'Deployment' || o.kind === 'PodDisruptionBudget')
+          return [[where, o.spec.selector?.matchLabels]];
+        if (o.kind === 'Service') return [[where, o.spec.selector]];
+        if (o.kind === 'NetworkPolicy') return [[where, o.spec.podSelector?.matchLabels]];
+        return [];
+      });
+      return selectors.flatMap(([where, labels]) =>
+        Object.keys(labels ?? {})
+          .filter((k) => VOLATILE.includes(k))
+          .map((k) => `${where}: selector uses ${k}, which changes with every release`),
+      );
+    },
+  },
+  {
     id: 'prod-resilience',
     description:
       'In prod every Deployment has an HPA and a PDB, and the namespace has a default-deny NetworkPolicy',
