@@ -24,7 +24,8 @@ const BUDGET = {
   /**
    * LCP of the login page / LCP of a blank page with one paragraph. An SPA paints after two
    * dependent fetches (HTML, then its JS and CSS in parallel) where the blank page needs one,
-   * so 2 is the floor; measured 2.74 here (2.46 s against Lighthouse's 2.5 s "good").
+   * so 2 is the floor; measured 2.36-2.74 here (3.43 before the board was split off and the
+   * JS compressed).
    */
   lcpRatio: 3,
   /**
@@ -46,16 +47,18 @@ let browser: Browser;
 // unthrottled on this machine by the test process itself (same V8 engine).
 let referenceIterations = 0;
 function calibrate(): number {
-  let n = 1_000_000;
-  for (;;) {
+  const work = (n: number) => {
     const start = performance.now();
     let x = 0;
     for (let i = 0; i < n; i++) x = (x + Math.sqrt(i)) % 1e9;
     if (x < 0) throw new Error('unreachable');
-    const ms = performance.now() - start;
-    if (ms >= 20) return Math.round((n * REFERENCE_TASK_MS) / ms);
-    n *= 2;
-  }
+    return performance.now() - start;
+  };
+  let n = 1_000_000;
+  while (work(n) < 20) n *= 2;
+  // The fastest of several runs: the machine's speed without the other processes' bursts.
+  const ms = Math.min(...Array.from({ length: 7 }, () => work(n)));
+  return Math.round((n * REFERENCE_TASK_MS) / ms);
 }
 
 const blankHtml = () => `<!doctype html><html lang="en"><head><meta charset="utf-8">
