@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
+import { precompress } from './build/precompress';
 
 // The contracts are consumed as TypeScript source: Vite tree-shakes them and the SPA never
 // waits on (or ships) the CommonJS build the API uses.
@@ -8,11 +9,11 @@ const contracts = fileURLToPath(new URL('../contracts/src/index.ts', import.meta
 const apiTarget = process.env.TASKBOARD_API_URL ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), precompress()],
   resolve: { alias: { '@taskboard/contracts': contracts } },
   build: {
     target: 'es2022',
-    // One small entry chunk: the board is the app, so lazy routes would only add a round trip.
+    // The board is its own chunk (a lazy route): login downloads only what login needs.
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
   },

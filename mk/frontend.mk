@@ -29,5 +29,5 @@ test-frontend-unit: deps ## SPA component and store tests only (fast, no build o
 	cd $(FRONTEND_DIR) && vitest run --project unit
 
 .PHONY: bench-frontend
-bench-frontend: build build-frontend ## FCP and time to an interactive board with 200 tasks, headless Chromium vs the local API
+bench-frontend: build build-frontend ## Headless Chromium vs the local API: FCP and interactive 200-task board; throttled-phone login JS bytes, LCP and TBT budgets
 	cd $(FRONTEND_DIR) && vitest run --project bench

@@ -173,6 +173,18 @@ describe('task board in Chromium against the real API', () => {
     await column('DONE').locator(card('Review the chart')).waitFor();
     await column('TODO').locator(card('Write the on-call runbook')).waitFor();
     expect(await page.getByTestId('task-card').count()).toBe(2);
+
+    // Nothing waits in line: the session refresh is sent while the board's code is still
+    // downloading (both start from main.ts before the app mounts), not after it.
+    const timing = await page.evaluate(() => {
+      const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const refresh = entries.find((e) => e.name.endsWith('/api/auth/refresh'));
+      const board = entries.find((e) => /\/assets\/BoardView-[^/]+\.js$/.test(e.name));
+      return { refreshStart: refresh?.startTime, boardStart: board?.startTime, boardEnd: board?.responseEnd };
+    });
+    expect(timing.boardStart, 'board chunk requested').toBeDefined();
+    expect(timing.refreshStart, 'refresh requested').toBeDefined();
+    expect(timing.refreshStart!).toBeLessThan(timing.boardEnd!);
   });
 
   it("does not show one user's tasks to another", async () => {

@@ -3,9 +3,8 @@ import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
 import { bindSession } from './api/http';
-import { useAuthStore } from './auth/auth.store';
-import { useTasksStore } from './board/tasks.store';
-import { createAppRouter } from './router';
+import { sessionExpected, useAuthStore } from './auth/auth.store';
+import { createAppRouter, loadBoard } from './router';
 import { startRum } from './rum/rum';
 import './styles.css';
 
@@ -20,7 +19,8 @@ bindSession({
   refresh: auth.refresh,
   expired: () => {
     auth.clear('expired');
-    useTasksStore(pinia).reset();
+    // The board's chunk (and its store) is loaded only if the board was opened.
+    void import('./board/tasks.store').then(({ useTasksStore }) => useTasksStore(pinia).reset());
     const here = router.currentRoute.value;
     void router.push({
       name: SPA_PAGES.login,
@@ -28,6 +28,12 @@ bindSession({
     });
   },
 });
+
+// Nothing on the page waits in line: the session refresh and, for a returning user, the board's
+// code are requested now, in parallel, before the app mounts (the router's guard then awaits
+// the refresh already in flight instead of starting it).
+void auth.restore();
+if (sessionExpected()) void loadBoard();
 
 startRum(app, router);
 app.mount('#app');

@@ -2,7 +2,6 @@ import { SPA_PAGES } from '@taskboard/contracts';
 import { createRouter, createWebHistory, type Router, type RouterHistory } from 'vue-router';
 import AuthView from './auth/AuthView.vue';
 import { useAuthStore } from './auth/auth.store';
-import BoardView from './board/BoardView.vue';
 import NotFoundView from './shared/NotFoundView.vue';
 
 declare module 'vue-router' {
@@ -15,6 +14,13 @@ declare module 'vue-router' {
 }
 
 /**
+ * The board is a lazy route: its chunk (board, task form, tasks store) is fetched only when a
+ * logged-in user opens it, so the login page downloads only what login needs. main.ts calls
+ * this early when a session is expected, so the chunk loads while the session is restored.
+ */
+export const loadBoard = () => import('./board/BoardView.vue');
+
+/**
  * Route names are the contract's SPA page names: the RUM endpoint accepts exactly these as its
  * `route` label, so what the dashboards show maps one-to-one to these pages.
  */
@@ -22,7 +28,7 @@ export function createAppRouter(history: RouterHistory = createWebHistory()): Ro
   const router = createRouter({
     history,
     routes: [
-      { path: '/', name: SPA_PAGES.board, component: BoardView, meta: { requiresAuth: true } },
+      { path: '/', name: SPA_PAGES.board, component: loadBoard, meta: { requiresAuth: true } },
       {
         path: '/login',
         name: SPA_PAGES.login,

@@ -1,11 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { COMPRESSIBLE, ENCODINGS, MIN_BYTES } from '../build/precompress';
 
-/** Issue budget: what the browser must fetch before the first render. */
-const BUDGET = { initialJsGzipBytes: 90 * 1024, cssGzipBytes: 20 * 1024 };
+/**
+ * Issue budgets: what the browser must fetch before the first render. The login route's JS is
+ * counted as sent (the precompressed brotli files the API serves to every current browser);
+ * measured 39.9 KB (Vue, vue-router, Pinia, web-vitals, login) once the board became a lazy route.
+ */
+const BUDGET = { initialJsGzipBytes: 90 * 1024, cssGzipBytes: 20 * 1024, loginJsBrotliBytes: 44 * 1024 };
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const gz = (file: string) => gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length;
@@ -43,6 +48,35 @@ describe('bundle budget (over the production build)', () => {
     const total = css.reduce((sum, f) => sum + gz(f), 0);
     console.log(`CSS: ${css.join(', ')} = ${(total / 1024).toFixed(1)} KB gzip`);
     expect(total).toBeLessThanOrEqual(BUDGET.cssGzipBytes);
+  });
+
+  it(`login route JS ≤ ${BUDGET.loginJsBrotliBytes / 1024} KB as sent (brotli), without the board's code`, () => {
+    expect(js.length).toBeGreaterThan(0);
+    // The board is a lazy route: no chunk of it may be loaded up front by index.html.
+    // (the board's ready mark is a string only its code contains, whatever the chunking).
+    expect(js.filter((f) => /BoardView|tasks\.store/.test(f))).toEqual([]);
+    for (const f of js) expect(readFileSync(join(DIST, f), 'utf8'), f).not.toContain('taskboard:board-ready');
+    const total = js.reduce((sum, f) => sum + readFileSync(join(DIST, f + ENCODINGS.br)).length, 0);
+    console.log(`login route JS: ${js.join(', ')} = ${(total / 1024).toFixed(1)} KB brotli`);
+    expect(total).toBeLessThanOrEqual(BUDGET.loginJsBrotliBytes);
+  });
+
+  it(`has brotli and gzip variants of every text file ≥ ${MIN_BYTES} bytes, decoding to the file`, () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true }))
+        if (e.isDirectory()) walk(join(dir, e.name));
+        else files.push(relative(DIST, join(dir, e.name)));
+    };
+    walk(DIST);
+    const text = files.filter((f) => COMPRESSIBLE.test(f) && readFileSync(join(DIST, f)).length >= MIN_BYTES);
+    expect(text).toContain('index.html');
+    expect(text.filter((f) => f.endsWith('.js')).length).toBeGreaterThanOrEqual(2); // entry + the board
+    for (const f of text) {
+      const raw = readFileSync(join(DIST, f));
+      expect(brotliDecompressSync(readFileSync(join(DIST, f + ENCODINGS.br))).equals(raw), f).toBe(true);
+      expect(gunzipSync(readFileSync(join(DIST, f + ENCODINGS.gzip))).equals(raw), f).toBe(true);
+    }
   });
 
   it('ships no inline script or style (the CSP forbids them)', () => {

@@ -10,6 +10,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +127,23 @@ describe('nginx config (Debian nginx serving the build)', () => {
     expect(res.headers.get('cache-control')).toBe(SPA_CACHE_CONTROL.hashedAsset);
     expect(res.headers.get('content-encoding')).toBe('gzip');
     expectSecurityHeaders(res);
+  });
+
+  it('sends the build-time .gz file itself (gzip_static), byte for byte, with Vary', async () => {
+    const asset = `assets/${hashedAsset()}`;
+    const raw = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+      request(`${base}/${asset}`, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(raw.headers['content-encoding']).toBe('gzip');
+    expect(String(raw.headers.vary)).toMatch(/accept-encoding/i);
+    // On-the-fly gzip (level 6) would differ from the level-9 file the build wrote.
+    expect(raw.body.equals(readFileSync(join(DIST, `${asset}.gz`)))).toBe(true);
   });
 
   it('answers 404, never HTML, for a missing asset or a non-browser request', async () => {

@@ -43,7 +43,16 @@ export async function registerSpa(app: NestFastifyApplication, dir: string): Pro
   const files = listFiles(dir);
   const fastify = app.getHttpAdapter().getInstance();
   // serve: false: only reply.sendFile is added; the one route below decides what is served.
-  await fastify.register(fastifyStatic, { root: dir, serve: false, cacheControl: false, index: false });
+  // preCompressed: the build writes .br and .gz beside each text file (frontend/build/
+  // precompress.ts); sendFile picks one by Accept-Encoding (brotli first), sets Content-Encoding
+  // and Vary: Accept-Encoding, and falls back to the file itself when there is no variant.
+  await fastify.register(fastifyStatic, {
+    root: dir,
+    serve: false,
+    cacheControl: false,
+    index: false,
+    preCompressed: true,
+  });
 
   const secure = (reply: FastifyReply) => {
     for (const [name, value] of Object.entries(SPA_SECURITY_HEADERS)) reply.header(name, value);

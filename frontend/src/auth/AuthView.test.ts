@@ -1,7 +1,7 @@
 import { PASSWORD_LIMITS } from '@taskboard/contracts';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryHistory } from 'vue-router';
 import App from '../App.vue';
 import { createAppRouter } from '../router';
@@ -37,7 +37,8 @@ describe('AuthView and the route guard', () => {
     expect(router.currentRoute.value.name).toBe('login');
     expect(router.currentRoute.value.query.redirect).toBe('/?x=1');
     await fill(w, 'ada@example.com', 'long enough');
-    expect(router.currentRoute.value.fullPath).toBe('/?x=1');
+    // The board is a lazy route: navigation completes once its chunk has been imported.
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/?x=1'), { timeout: 15_000 });
   });
 
   it('validates email and password length before calling the API', async () => {

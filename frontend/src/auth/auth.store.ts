@@ -11,6 +11,9 @@ const SESSION_HINT = 'taskboard.session';
 
 export type SessionEnd = 'expired' | 'logout' | null;
 
+/** Whether this browser was given a session: the page can then fetch the board's code early. */
+export const sessionExpected = (): boolean => localStorage.getItem(SESSION_HINT) !== null;
+
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<PublicUser | null>(null);
   /** The access token lives in memory only; a reload renews it through the httpOnly cookie. */
@@ -68,7 +71,7 @@ export const useAuthStore = defineStore('auth', () => {
   /** Once per page load: a reload keeps the user logged in through the refresh cookie. */
   function restore(): Promise<void> {
     restoring ??= (async () => {
-      if (!localStorage.getItem(SESSION_HINT)) return;
+      if (!sessionExpected()) return;
       try {
         await refresh();
       } catch {
