@@ -2,21 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlClient } from '../../src/database/sql-client';
 import { MODE, REDIS_URL } from '../support/env';
 import { directSession, reservedRedis } from '../support/jwt';
+import { RACE_APP_ENV } from '../support/race-env';
 import { client, startTestApp, type TestApp } from '../support/test-app';
 
 /** This file's app keeps its cache on its own Redis database, which the FLUSHDB trials empty. */
 const REDIS_DB = 14;
 const redis = REDIS_URL ? reservedRedis(REDIS_URL, REDIS_DB) : undefined;
-/**
- * The trials need real PostgreSQL: the embedded PGlite server (one connection) drops it under
- * a handful of concurrent requests, on today's code too, and every later request is a 503. The
- * in-process cache's half of these guarantees is proven without concurrency in src/tasks/task-list-cache.test.ts.
- */
-const races = redis ? it : it.skip;
+/** FLUSHDB needs a Redis; embedded mode runs every other trial against the in-process cache. */
+const flushTrials = redis ? it : it.skip;
 if (!redis)
-  console.info(
-    '[skip] list cache race trials: need DATABASE_URL + REDIS_URL (the embedded database drops its connection under concurrent requests); run `make test-api` with both set',
-  );
+  console.info('[skip] list cache FLUSHDB trials: need REDIS_URL (embedded mode has no Redis to flush)');
 
 const TRIALS = 45;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,13 +22,10 @@ describe(`list cache read-your-writes under races (${MODE})`, () => {
   let t: TestApp;
   let api: ReturnType<typeof client>;
   beforeAll(async () => {
-    // Generous pool and statement waits: on a loaded machine the embedded database (one
-    // connection) queues the trials' bursts, and a 503 there is not what these trials test.
     t = await startTestApp({
       env: {
         REDIS_URL: redis?.url,
-        DATABASE_CONNECT_TIMEOUT_MS: '10000',
-        DATABASE_STATEMENT_TIMEOUT_MS: '10000',
+        ...RACE_APP_ENV,
       },
     });
     api = client(t.url);
@@ -113,23 +105,20 @@ describe(`list cache read-your-writes under races (${MODE})`, () => {
     return violations;
   }
 
-  races(
-    `every list that starts after a write answered reflects it, from an absent version key (${TRIALS} trials, concurrent fills)`,
-    async () => {
-      const failed: string[] = [];
-      let conclusive = 0;
-      for (let i = 0; i < TRIALS; i++) {
-        const write = (['create', 'update', 'delete'] as const)[i % 3]!;
-        const violations = await trial(write, 'none');
-        if (violations) conclusive++;
-        failed.push(...(violations ?? []).map((v) => `trial ${i}: ${v}`));
-      }
-      expect(failed).toEqual([]);
-      expect(conclusive, 'trials whose write answered (not 503)').toBeGreaterThanOrEqual(TRIALS * 0.8);
-    },
-  );
+  it(`every list that starts after a write answered reflects it, from an absent version key (${TRIALS} trials, concurrent fills)`, async () => {
+    const failed: string[] = [];
+    let conclusive = 0;
+    for (let i = 0; i < TRIALS; i++) {
+      const write = (['create', 'update', 'delete'] as const)[i % 3]!;
+      const violations = await trial(write, 'none');
+      if (violations) conclusive++;
+      failed.push(...(violations ?? []).map((v) => `trial ${i}: ${v}`));
+    }
+    expect(failed).toEqual([]);
+    expect(conclusive, 'trials whose write answered (not 503)').toBeGreaterThanOrEqual(TRIALS * 0.8);
+  });
 
-  races('and when the cache is flushed (FLUSHDB) before or during the race', async () => {
+  flushTrials('and when the cache is flushed (FLUSHDB) before or during the race', async () => {
     const failed: string[] = [];
     let conclusive = 0;
     for (let i = 0; i < 12; i++) {

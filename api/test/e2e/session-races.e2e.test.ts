@@ -5,21 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionEntity } from '../../src/auth/session.entity';
 import { MODE, REDIS_URL } from '../support/env';
 import { claimsOf, directSession, reservedRedis, signHs256 } from '../support/jwt';
+import { RACE_APP_ENV } from '../support/race-env';
 import { client, startTestApp, type TestApp } from '../support/test-app';
 
 /** This file's app keeps its cache on its own Redis database, which the FLUSHDB trials empty. */
 const REDIS_DB = 13;
 const redis = REDIS_URL ? reservedRedis(REDIS_URL, REDIS_DB) : undefined;
-/**
- * The trials need real PostgreSQL: the embedded PGlite server (one connection) drops it under
- * a handful of concurrent requests, on today's code too, and every later request is a 503. The
- * in-process cache's half of these guarantees is proven without concurrency in src/auth/session-state.test.ts.
- */
-const races = redis ? it : it.skip;
+/** FLUSHDB needs a Redis; embedded mode runs every other trial against the in-process cache. */
+const flushTrials = redis ? it : it.skip;
 if (!redis)
-  console.info(
-    '[skip] session race trials: need DATABASE_URL + REDIS_URL (the embedded database drops its connection under concurrent requests); run `make test-api` with both set',
-  );
+  console.info('[skip] session FLUSHDB trials: need REDIS_URL (embedded mode has no Redis to flush)');
 
 const TRIALS = 50;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,13 +24,10 @@ describe(`session races and token validation (${MODE})`, () => {
   let api: ReturnType<typeof client>;
   let user: Awaited<ReturnType<ReturnType<typeof client>['register']>>;
   beforeAll(async () => {
-    // Generous pool and statement waits: on a loaded machine the embedded database (one
-    // connection) queues the trials' bursts, and a 503 there is not what these trials test.
     t = await startTestApp({
       env: {
         REDIS_URL: redis?.url,
-        DATABASE_CONNECT_TIMEOUT_MS: '10000',
-        DATABASE_STATEMENT_TIMEOUT_MS: '10000',
+        ...RACE_APP_ENV,
       },
     });
     api = client(t.url);
@@ -86,22 +78,19 @@ describe(`session races and token validation (${MODE})`, () => {
     return violations;
   }
 
-  races(
-    `logout is immediate for every request that starts after its 204 (${TRIALS} trials, requests in flight)`,
-    async () => {
-      const failed: string[] = [];
-      let conclusive = 0;
-      for (let i = 0; i < TRIALS; i++) {
-        const violations = await logoutTrial('none');
-        if (violations) conclusive++;
-        failed.push(...(violations ?? []).map((v) => `trial ${i}: ${v}`));
-      }
-      expect(failed).toEqual([]);
-      expect(conclusive, 'trials whose logout answered (not 503)').toBeGreaterThanOrEqual(TRIALS * 0.8);
-    },
-  );
+  it(`logout is immediate for every request that starts after its 204 (${TRIALS} trials, requests in flight)`, async () => {
+    const failed: string[] = [];
+    let conclusive = 0;
+    for (let i = 0; i < TRIALS; i++) {
+      const violations = await logoutTrial('none');
+      if (violations) conclusive++;
+      failed.push(...(violations ?? []).map((v) => `trial ${i}: ${v}`));
+    }
+    expect(failed).toEqual([]);
+    expect(conclusive, 'trials whose logout answered (not 503)').toBeGreaterThanOrEqual(TRIALS * 0.8);
+  });
 
-  races('logout stays immediate when the cache is flushed during or after it', async () => {
+  flushTrials('logout stays immediate when the cache is flushed during or after it', async () => {
     const failed: string[] = [];
     let conclusive = 0;
     for (let i = 0; i < 15; i++) {
