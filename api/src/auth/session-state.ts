@@ -9,7 +9,11 @@ import { SessionEntity } from './session.entity';
 
 const REVOKED = 'revoked';
 const EPOCH_KEY = 'sess-epoch';
-const EPOCH_TTL_MS = 86_400_000;
+/**
+ * The epoch never expires: a new epoch orphans every positive entry at once (each session's next
+ * check reads the database), which only a loss of the key (FLUSHDB, restart, eviction) should cost.
+ */
+const EPOCH_TTL_MS = 0;
 /**
  * A database answer older than this is not cached. The revocation marker outlives a positive
  * entry's write by at least this much, so a slow "active" can never land after the marker expired.

@@ -136,7 +136,7 @@ export class AppCache {
     }
   }
 
-  /** Writes a string value only if the key is absent (Redis `SET NX PX`): never overwrites. */
+  /** Writes a string value only if the key is absent (Redis `SET NX PX`): never overwrites. `ttlMs` 0: no expiry. */
   async setIfAbsent(name: CacheName, key: string, value: string, ttlMs: number): Promise<SetIfAbsentResult> {
     if (!this.healthy) {
       this.skipped(name);
@@ -146,12 +146,16 @@ export class AppCache {
       let written: boolean;
       if (this.redis) {
         const reply = await this.deadline(
-          this.redis.client.set(STRING_PREFIX + key, value, { NX: true, PX: ttlMs }),
+          this.redis.client.set(
+            STRING_PREFIX + key,
+            value,
+            ttlMs > 0 ? { NX: true, PX: ttlMs } : { NX: true },
+          ),
         );
         written = reply === 'OK';
       } else {
         written = !this.strings.has(key);
-        if (written) this.strings.set(key, value, ttlMs);
+        if (written) this.strings.set(key, value, ttlMs > 0 ? ttlMs : undefined);
       }
       this.ok();
       this.metrics.cacheOps.inc({ cache: name, result: written ? 'write' : 'hit' });
