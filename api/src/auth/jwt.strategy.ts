@@ -3,7 +3,7 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import type { AccessClaims } from './auth.service';
+import { accessClaims } from './access-claims';
 import { SessionState } from './session-state';
 
 export interface AuthUser {
@@ -13,11 +13,14 @@ export interface AuthUser {
 
 /**
  * Access tokens: HS256 only (an `alg: none` or RS/HS confusion token fails), our issuer and
- * audience only, unexpired, and their session not revoked (checked on every request so
+ * audience only, unexpired, with the claims we issue (see accessClaims), and their session not
+ * revoked (checked on every request so
  * logout is immediate).
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly maxLifetimeSeconds: number;
+
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly sessions: SessionState,
@@ -31,13 +34,15 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       audience: config.auth.audience,
       ignoreExpiration: false,
     });
+    this.maxLifetimeSeconds = config.auth.accessTtlSeconds;
   }
 
-  async validate(payload: Partial<AccessClaims>): Promise<AuthUser> {
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new UnauthorizedException();
-    if (!(await this.sessions.isActive(payload.sid, payload.sub)))
+  async validate(payload: unknown): Promise<AuthUser> {
+    const claims = accessClaims(payload, this.maxLifetimeSeconds);
+    if (!claims) throw new UnauthorizedException();
+    if (!(await this.sessions.isActive(claims.sid, claims.sub)))
       throw new UnauthorizedException('Session ended');
-    return { id: payload.sub, sessionId: payload.sid };
+    return { id: claims.sub, sessionId: claims.sid };
   }
 }
 

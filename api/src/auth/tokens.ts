@@ -14,7 +14,7 @@ export function formatRefreshToken(id: string, secret: string): string {
   return `${id}.${secret}`;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function parseRefreshToken(token: string | undefined): { id: string; secret: string } | undefined {
   if (!token || token.length > 200) return undefined;

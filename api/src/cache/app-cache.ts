@@ -1,11 +1,21 @@
 import KeyvRedis from '@keyv/redis';
 import { type Cache, createCache } from 'cache-manager';
-import { KeyvCacheableMemory } from 'cacheable';
+import { CacheableMemory, KeyvCacheableMemory } from 'cacheable';
 import { Keyv } from 'keyv';
 import type { AppMetrics } from '../metrics/app-metrics';
 import type { RedisConnection } from '../redis/redis-connection';
 
 export type CacheName = 'tasks' | 'task_versions' | 'sessions';
+
+/** Outcome of a conditional write; `failed` also covers "not attempted" (cache down or backing off). */
+export type SetIfAbsentResult = 'written' | 'exists' | 'failed';
+
+/**
+ * Prefix of the plain string keys (`getStrings`/`setString`/`setIfAbsent`). Keyv stores its
+ * entries as JSON envelopes under `taskboard::<key>`; the string keys live beside them under
+ * `taskboard:` + key, so the two access paths never read each other's format.
+ */
+const STRING_PREFIX = 'taskboard:';
 
 /** After a failed operation the cache is skipped this long, so a stalled Redis costs one timeout per period, not one per request. */
 const BACKOFF_MS = 1000;
@@ -19,6 +29,8 @@ const BACKOFF_MS = 1000;
 export class AppCache {
   readonly backend: 'redis' | 'memory';
   private readonly cache: Cache;
+  /** The in-process home of the string keys (memory backend): synchronous, so `setIfAbsent` is atomic. */
+  private readonly strings = new CacheableMemory({ lruSize: 50_000 });
   private failedAt = 0;
 
   constructor(
@@ -86,6 +98,71 @@ export class AppCache {
     } catch {
       this.failed(name);
       return false;
+    }
+  }
+
+  /**
+   * Plain string values of several keys in one round trip (Redis MGET). `undefined` when the
+   * cache is unavailable; the result counts as a hit only when every key was present.
+   */
+  async getStrings(name: CacheName, keys: string[]): Promise<(string | undefined)[] | undefined> {
+    if (!this.healthy) return this.skipped(name);
+    try {
+      const values = this.redis
+        ? (await this.deadline(this.redis.client.mGet(keys.map((k) => STRING_PREFIX + k)))).map(
+            (v) => v ?? undefined,
+          )
+        : keys.map((k) => this.strings.get<string>(k));
+      this.ok();
+      this.metrics.cacheOps.inc({ cache: name, result: values.includes(undefined) ? 'miss' : 'hit' });
+      return values;
+    } catch {
+      return this.failed(name);
+    }
+  }
+
+  /** Writes a string value unconditionally (overwrites). False if the cache could not record it. */
+  async setString(name: CacheName, key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (!this.healthy) return this.skipped(name) ?? false;
+    try {
+      if (this.redis) await this.deadline(this.redis.client.set(STRING_PREFIX + key, value, { PX: ttlMs }));
+      else this.strings.set(key, value, ttlMs);
+      this.ok();
+      this.metrics.cacheOps.inc({ cache: name, result: 'write' });
+      return true;
+    } catch {
+      this.failed(name);
+      return false;
+    }
+  }
+
+  /** Writes a string value only if the key is absent (Redis `SET NX PX`): never overwrites. `ttlMs` 0: no expiry. */
+  async setIfAbsent(name: CacheName, key: string, value: string, ttlMs: number): Promise<SetIfAbsentResult> {
+    if (!this.healthy) {
+      this.skipped(name);
+      return 'failed';
+    }
+    try {
+      let written: boolean;
+      if (this.redis) {
+        const reply = await this.deadline(
+          this.redis.client.set(
+            STRING_PREFIX + key,
+            value,
+            ttlMs > 0 ? { NX: true, PX: ttlMs } : { NX: true },
+          ),
+        );
+        written = reply === 'OK';
+      } else {
+        written = !this.strings.has(key);
+        if (written) this.strings.set(key, value, ttlMs > 0 ? ttlMs : undefined);
+      }
+      this.ok();
+      this.metrics.cacheOps.inc({ cache: name, result: written ? 'write' : 'hit' });
+      return written ? 'written' : 'exists';
+    } catch {
+      this.failed(name);
+      return 'failed';
     }
   }
 

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
     expect(c.http.host).toBe('127.0.0.1');
     expect(c.auth.accessTtlSeconds).toBeLessThanOrEqual(900);
     expect(c.auth.cookieSecure).toBe(false);
+    expect(c.auth.refreshReuseGraceSeconds).toBe(5);
   });
 
   it('hardens production: secure cookies, no boot-time migrations, a drain delay', () => {
@@ -34,6 +35,9 @@ describe('loadConfig', () => {
     [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ CACHE_ENABLED: 'yes' }, 'CACHE_ENABLED'],
+    [{ REFRESH_REUSE_GRACE_SECONDS: '61' }, 'REFRESH_REUSE_GRACE_SECONDS'],
+    [{ REFRESH_REUSE_GRACE_SECONDS: '-1' }, 'REFRESH_REUSE_GRACE_SECONDS'],
+    [{ REFRESH_REUSE_GRACE_SECONDS: 'soon' }, 'REFRESH_REUSE_GRACE_SECONDS'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);

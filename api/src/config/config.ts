@@ -64,6 +64,7 @@ const schema = z
     JWT_AUDIENCE: z.string().min(1).default('taskboard'),
     JWT_ACCESS_TTL_SECONDS: int(30, 900).default(900),
     REFRESH_TTL_DAYS: int(1, 90).default(14),
+    REFRESH_REUSE_GRACE_SECONDS: int(0, 60).default(5),
     COOKIE_SECURE: bool.optional(),
 
     AUTH_RATE_LIMIT: int(1, 1_000_000).default(10),
@@ -118,6 +119,8 @@ export interface AppConfig {
     audience: string;
     accessTtlSeconds: number;
     refreshTtlDays: number;
+    /** A rotated refresh token presented again within this many seconds is a duplicate, not a replay. */
+    refreshReuseGraceSeconds: number;
     cookieSecure: boolean;
     rateLimit: number;
     rateWindowSeconds: number;
@@ -173,6 +176,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       audience: e.JWT_AUDIENCE,
       accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
       refreshTtlDays: e.REFRESH_TTL_DAYS,
+      refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE_SECONDS,
       cookieSecure: e.COOKIE_SECURE ?? production,
       rateLimit: e.AUTH_RATE_LIMIT,
       rateWindowSeconds: e.AUTH_RATE_WINDOW_SECONDS,

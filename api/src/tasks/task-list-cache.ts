@@ -30,20 +30,11 @@ export class TaskListCache {
   async read(userId: string, query: ListTasksQuery, load: () => Promise<TaskPage>): Promise<TaskPage> {
     if (!this.enabled) return load();
     if (this.unsynced.has(userId) && !(await this.invalidate(userId))) return load();
-    const version = await this.cache.get<string>('task_versions', versionKey(userId));
-    if (version === undefined) {
-      // First read or evicted: start a fresh version and keep this page under it. If the cache
-      // is down, just load.
-      const page = await load();
-      const fresh = randomUUID();
-      if (
-        this.cache.healthy &&
-        (await this.cache.set('task_versions', versionKey(userId), fresh, VERSION_TTL_MS))
-      ) {
-        await this.cache.set('tasks', pageKey(userId, fresh, query), page, this.ttlMs);
-      }
-      return page;
-    }
+    // The version is settled BEFORE the page is loaded, and a reader never overwrites it: a page
+    // is cached under V only if V was current when its load began, so a write that answered
+    // before this read started (and replaced the version) can never be hidden by it.
+    const version = await this.currentVersion(userId);
+    if (version === undefined) return load();
     const key = pageKey(userId, version, query);
     const hit = await this.cache.get<TaskPage>('tasks', key);
     if (hit) return hit;
@@ -55,10 +46,27 @@ export class TaskListCache {
   /** Called after every write by the user. Returns false if the cache could not record it. */
   async invalidate(userId: string): Promise<boolean> {
     if (!this.enabled) return true;
-    const ok = await this.cache.set('task_versions', versionKey(userId), randomUUID(), VERSION_TTL_MS);
+    const ok = await this.cache.setString('task_versions', versionKey(userId), randomUUID(), VERSION_TTL_MS);
     if (ok) this.unsynced.delete(userId);
     else this.unsynced.add(userId);
     return ok;
+  }
+
+  /**
+   * The user's list version; when absent (first list, eviction, expiry, Redis restart or FLUSHDB)
+   * a new one is created only if still absent, else the writer's (or another reader's) is used.
+   * `undefined`: the cache is unavailable, so the caller loads uncached.
+   */
+  private async currentVersion(userId: string): Promise<string | undefined> {
+    const key = versionKey(userId);
+    const [current] = (await this.cache.getStrings('task_versions', [key])) ?? [undefined];
+    if (current !== undefined || !this.cache.healthy) return current;
+    const fresh = randomUUID();
+    const created = await this.cache.setIfAbsent('task_versions', key, fresh, VERSION_TTL_MS);
+    if (created === 'written') return fresh;
+    if (created === 'failed') return undefined;
+    const [settled] = (await this.cache.getStrings('task_versions', [key])) ?? [undefined];
+    return settled;
   }
 }
 

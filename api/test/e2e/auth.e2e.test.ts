@@ -4,7 +4,9 @@ import { DEV_JWT_SECRET } from '../../src/config/config';
 import { MODE, REDIS_URL } from '../support/env';
 import { client, refreshCookie, startTestApp, type TestApp, useTestApp } from '../support/test-app';
 
-const ctx = useTestApp();
+// No duplicate grace here: these tests replay a rotated token at once and expect reuse detection
+// (the grace window is proven in refresh-races.e2e.test.ts).
+const ctx = useTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '0' } });
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 function sign(header: object, payload: object, secret = DEV_JWT_SECRET): string {
