@@ -36,7 +36,7 @@ const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
 const ADMIN_URL = process.env.DATABASE_URL;
 const REDIS_BASE = process.env.REDIS_URL;
 // This file's reserved Redis database index (nothing is flushed; keys expire by their TTLs).
-const REDIS_DB = 13;
+const REDIS_DB = 12;
 const IS_ROOT = process.getuid?.() === 0;
 
 const apiSkip = !existsSync(MAIN_JS)
