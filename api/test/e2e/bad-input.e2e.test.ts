@@ -386,6 +386,43 @@ describe(`one definition, enforced alike by the API and the columns (${MODE})`, 
     expect(await insert('t', null, '1969-12-31T23:59:59.999Z')).toBe('23514');
   });
 
+  it('the OpenAPI document declares each field with the type the rules enforce', async () => {
+    const doc = JSON.parse((await t.app.inject({ method: 'GET', url: '/docs/json' })).body) as {
+      components: {
+        schemas: Record<string, { properties: Record<string, Record<string, unknown>>; required?: string[] }>;
+      };
+      paths: Record<
+        string,
+        Record<string, { parameters?: { name: string; schema: Record<string, unknown> }[] }>
+      >;
+    };
+    const {
+      CreateTaskDto: create,
+      UpdateTaskDto: update,
+      CredentialsDto: credentials,
+    } = doc.components.schemas;
+    for (const schema of [create!, update!]) {
+      expect(schema.properties.description).toMatchObject({
+        type: 'string',
+        nullable: true,
+        maxLength: FIELD_LIMITS.descriptionMax,
+      });
+      expect(schema.properties.dueDate).toMatchObject({
+        type: 'string',
+        format: 'date-time',
+        nullable: true,
+      });
+      expect(schema.properties.title).toMatchObject({ type: 'string', maxLength: FIELD_LIMITS.titleMax });
+      expect(schema.properties.title!.nullable).toBeUndefined();
+      expect(schema.properties.status!.nullable).toBeUndefined();
+    }
+    expect(create!.required).toEqual(['title']);
+    expect(update!.required ?? []).toEqual([]);
+    expect(credentials!.properties.email).toMatchObject({ type: 'string', format: 'email' });
+    const limit = doc.paths['/api/tasks']!.get!.parameters!.find((p) => p.name === 'limit');
+    expect(limit?.schema).toMatchObject({ type: 'integer', minimum: 1 });
+  });
+
   it('every due date the API accepts, PostgreSQL reads as the same instant (2,000 generated)', async () => {
     const digits = (n: number, max = 10 ** n - 1) =>
       fc.integer({ min: 0, max }).map((v) => String(v).padStart(n, '0'));
