@@ -26,7 +26,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
 
 const RUNS = Number(process.env.BAD_INPUT_RUNS ?? 10_000);
 const SEED = 15_2026;
-const CONCURRENCY = 8;
+/** PGlite serves one session, in this same process: concurrency there only queues into pool timeouts. */
+const CONCURRENCY = EMBEDDED ? 1 : 8;
 
 let t: TestApp;
 let sql: SqlClient;
@@ -522,7 +523,8 @@ const stringOfLength = (min: number, max: number) =>
 const withChar = (chars: fc.Arbitrary<string>) =>
   fc
     .tuple(fc.string({ maxLength: 10 }), chars, fc.string({ maxLength: 10 }))
-    .map(([a, c, b]) => `${a}x${c}${b}`);
+    // Between two visible letters: trimming (which titles get) cannot remove it.
+    .map(([a, c, b]) => `${a}x${c}y${b}`);
 const controlChar = fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c));
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
 const notString = fc.oneof(
@@ -874,8 +876,8 @@ describe(`generated bad input: ${RUNS} requests per endpoint (${MODE})`, () => {
       const tasksBefore = await count('tasks');
       const usersBefore = await count('users');
       const fixtureBefore = (await send({ method: 'GET', url: `/api/tasks/${fixtureId}` })).body;
-      // A fixed, seeded sample, sent CONCURRENCY at a time: the database and Redis round trips
-      // overlap, which keeps 10,000 requests per endpoint bounded on a busy machine.
+      // A fixed, seeded sample, sent CONCURRENCY at a time: against real services the database
+      // and Redis round trips overlap, which keeps 10,000 requests per endpoint bounded.
       const requests = fc.sample(endpoint.request, { seed: SEED, numRuns: RUNS });
       const failures: string[] = [];
       const started = performance.now();
