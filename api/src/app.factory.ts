@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import type { CoreServices } from './core/core.module';
 import { createAccessLogger, NestPinoLogger } from './core/logger';
 import { ApiExceptionFilter } from './http/exceptions.filter';
+import { registerStrictJsonBody } from './http/json-body';
 import { registerRequestHooks, requestIdFrom } from './http/request-hooks';
 import { StrictValidationPipe } from './http/validation.pipe';
 import { limitRumBody } from './rum/rum.module';
@@ -28,8 +29,9 @@ export async function createApp(core: CoreServices, databaseUrl: string): Promis
     return503OnClosing: false,
   });
   registerRequestHooks(adapter.getInstance(), metrics, lifecycle, createAccessLogger(logger));
-  // JSON only: anything else is a 415 (Fastify's built-in JSON parser stays; Nest adds none).
+  // JSON only, strictly UTF-8 and bounded in depth: anything else is a 4xx (Nest adds no parser).
   adapter.getInstance().removeContentTypeParser('text/plain');
+  registerStrictJsonBody(adapter.getInstance());
   limitRumBody(adapter.getInstance());
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(core, databaseUrl), adapter, {

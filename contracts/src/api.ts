@@ -1,5 +1,7 @@
 /** The HTTP contract of the API (ARCHITECTURE.md §4), shared with the SPA and tests. */
 
+import { FIELD_LIMITS } from './fields';
+
 export const TASK_STATUSES = ['TODO', 'IN_PROGRESS', 'DONE'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
@@ -11,8 +13,8 @@ export type TaskSort = (typeof TASK_SORTS)[number];
 
 export const TASK_LIMITS = {
   titleMin: 1,
-  titleMax: 200,
-  descriptionMax: 10_000,
+  titleMax: FIELD_LIMITS.titleMax,
+  descriptionMax: FIELD_LIMITS.descriptionMax,
   pageSizeDefault: 20,
   pageSizeMax: 100,
 } as const;

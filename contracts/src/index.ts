@@ -1,4 +1,5 @@
 export * from './api';
+export * from './fields';
 export * from './metrics';
 export * from './slo';
 export * from './web';

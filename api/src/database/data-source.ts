@@ -5,12 +5,13 @@ import type { AppConfig } from '../config/config';
 import { TaskEntity } from '../tasks/task.entity';
 import { UserEntity } from '../users/user.entity';
 import { InitialSchema1732406400000 } from './migrations/1732406400000-initial-schema';
+import { TaskFieldChecks1764633600000 } from './migrations/1764633600000-task-field-checks';
 
 /** Queries slower than this are warned, by TypeORM and by SqlClient alike. */
 export const SLOW_QUERY_MS = 250;
 
 export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity, TaskEntity];
-export const MIGRATIONS = [InitialSchema1732406400000];
+export const MIGRATIONS = [InitialSchema1732406400000, TaskFieldChecks1764633600000];
 
 /**
  * Pool settings make a database outage fail fast instead of hanging requests: a bounded

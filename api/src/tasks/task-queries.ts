@@ -1,13 +1,16 @@
-import { TASK_LIMITS, TASK_PRIORITIES, type Task, type TaskSort } from '@taskboard/contracts';
+import { daysInMonth, TASK_LIMITS, TASK_PRIORITIES, type Task, type TaskSort } from '@taskboard/contracts';
 import type { ListTasksQuery } from './dto/task.dto';
 
 /**
  * SQL for the hot paths (list, create), written by hand so the list query matches its index
- * and keyset pagination stays exact: cursors carry timestamps as PostgreSQL text, which keeps
- * the microseconds a JS Date would drop.
+ * and keyset pagination stays exact: cursors carry timestamps as text with the microseconds a
+ * JS Date would drop, always in one UTC shape (independent of the session's TimeZone and
+ * DateStyle) so the decoder can check every field of it.
  */
+const UTC_KEY = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 export const TASK_COLUMNS = `id, owner_id, title, description, status, priority, due_date, created_at, updated_at,
-  created_at::text AS created_key, due_date::text AS due_key`;
+  to_char(created_at AT TIME ZONE 'UTC', ${UTC_KEY}) AS created_key,
+  to_char(due_date AT TIME ZONE 'UTC', ${UTC_KEY}) AS due_key`;
 
 export interface TaskRow {
   id: string;
@@ -44,8 +47,35 @@ type Cursor =
 
 export class InvalidCursorError extends Error {}
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const TS = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/;
+/** Ids come from gen_random_uuid(): version 4, RFC 4122 variant, lower case. */
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const KEY = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.\d{6}Z$/;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * A cursor is client input: every field is checked for a value the database could have
+ * written (a real calendar date in 1970-9999, a real time of day), so a forged one is a 400
+ * and never reaches PostgreSQL as something it rejects.
+ */
+function isTimestampKey(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  const m = KEY.exec(v);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  return (
+    y >= 1970 &&
+    y <= 9999 &&
+    mo >= 1 &&
+    mo <= 12 &&
+    d >= 1 &&
+    d <= daysInMonth(y, mo) &&
+    h < 24 &&
+    mi < 60 &&
+    s < 60
+  );
+}
+
+const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID_V4.test(v);
 
 export function encodeCursor(sort: TaskSort, row: TaskRow): string {
   const k =
@@ -59,22 +89,25 @@ export function encodeCursor(sort: TaskSort, row: TaskRow): string {
 
 export function decodeCursor(sort: TaskSort, raw: string): Cursor {
   let parsed: unknown;
+  // Buffer's decoder skips characters outside the alphabet; a cursor holding any is not ours.
+  if (!BASE64URL.test(raw)) throw new InvalidCursorError();
   try {
     parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidCursorError();
   }
+  if (typeof parsed !== 'object' || parsed === null) throw new InvalidCursorError();
   const c = parsed as { s?: unknown; k?: unknown };
   const k = c.k;
   if (c.s !== sort || !Array.isArray(k)) throw new InvalidCursorError();
   const ok =
-    (sort === 'created' && k.length === 2 && TS.test(k[0]) && UUID.test(k[1])) ||
+    (sort === 'created' && k.length === 2 && isTimestampKey(k[0]) && isUuid(k[1])) ||
     (sort === 'priority' &&
       k.length === 3 &&
       (TASK_PRIORITIES as readonly unknown[]).includes(k[0]) &&
-      TS.test(k[1]) &&
-      UUID.test(k[2])) ||
-    (sort === 'dueDate' && k.length === 2 && (k[0] === null || TS.test(k[0])) && UUID.test(k[1]));
+      isTimestampKey(k[1]) &&
+      isUuid(k[2])) ||
+    (sort === 'dueDate' && k.length === 2 && (k[0] === null || isTimestampKey(k[0])) && isUuid(k[1]));
   if (!ok) throw new InvalidCursorError();
   return c as Cursor;
 }

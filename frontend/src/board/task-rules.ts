@@ -1,21 +1,34 @@
 import {
-  TASK_LIMITS,
+  descriptionProblem,
+  dueDateProblem,
+  normalizeTitle,
   TASK_PRIORITIES,
   type Task,
   type TaskPriority,
   type TaskStatus,
+  titleProblem,
 } from '@taskboard/contracts';
 
-/** Client-side mirror of the API's CreateTaskDto rules, with the same limits from the contract. */
-export function validateTask(input: { title: string; description: string }): Record<string, string> {
+/** The contract's messages start with the field name; in the form they start a sentence. */
+const sentence = (message: string) => message.charAt(0).toUpperCase() + message.slice(1);
+
+/**
+ * The API's rules for a task, from the same definitions (contracts/src/fields.ts): lengths in
+ * code points, no control characters, a title that draws something, a due date in range.
+ */
+export function validateTask(input: {
+  title: string;
+  description: string;
+  dueDate?: string;
+}): Record<string, string> {
   const errors: Record<string, string> = {};
-  const title = input.title.trim();
-  if (title.length < TASK_LIMITS.titleMin || title.length > TASK_LIMITS.titleMax) {
-    errors.title = `Title must be ${TASK_LIMITS.titleMin}-${TASK_LIMITS.titleMax} characters`;
-  }
-  if (input.description.length > TASK_LIMITS.descriptionMax) {
-    errors.description = `Description must be at most ${TASK_LIMITS.descriptionMax} characters`;
-  }
+  const title = titleProblem(normalizeTitle(input.title));
+  if (title) errors.title = sentence(title);
+  // A blank description is sent as null (cleared), which is always valid.
+  const description = input.description.trim() ? descriptionProblem(input.description) : null;
+  if (description) errors.description = sentence(description);
+  const dueDate = input.dueDate ? dueDateProblem(dateToIso(input.dueDate)) : null;
+  if (dueDate) errors.dueDate = sentence(dueDate);
   return errors;
 }
 

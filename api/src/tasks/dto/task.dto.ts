@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   TASK_LIMITS,
   TASK_PRIORITIES,
@@ -8,80 +8,64 @@ import {
   type TaskSort,
   type TaskStatus,
 } from '@taskboard/contracts';
-import { Transform, Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateIf,
-} from 'class-validator';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { DescriptionField, DueDateField, EnumField, TitleField } from '../../http/validated-fields';
 
 export class CreateTaskDto {
-  @ApiProperty({
-    minLength: TASK_LIMITS.titleMin,
-    maxLength: TASK_LIMITS.titleMax,
-    example: 'Rotate the DB password',
-  })
-  @Transform(trim)
-  @IsString()
-  @MinLength(TASK_LIMITS.titleMin, {
-    message: `title must be ${TASK_LIMITS.titleMin}-${TASK_LIMITS.titleMax} characters`,
-  })
-  @MaxLength(TASK_LIMITS.titleMax, {
-    message: `title must be ${TASK_LIMITS.titleMin}-${TASK_LIMITS.titleMax} characters`,
-  })
+  @TitleField()
   title: string;
 
-  @ApiPropertyOptional({ maxLength: TASK_LIMITS.descriptionMax, nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(TASK_LIMITS.descriptionMax)
+  @DescriptionField()
   description?: string | null;
 
-  @ApiPropertyOptional({ enum: TASK_STATUSES, default: 'TODO' })
-  @IsOptional()
-  @IsIn(TASK_STATUSES)
+  @EnumField(TASK_STATUSES, { optional: true, defaultValue: 'TODO' })
   status?: TaskStatus;
 
-  @ApiPropertyOptional({ enum: TASK_PRIORITIES, default: 'MEDIUM' })
-  @IsOptional()
-  @IsIn(TASK_PRIORITIES)
+  @EnumField(TASK_PRIORITIES, { optional: true, defaultValue: 'MEDIUM' })
   priority?: TaskPriority;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, example: '2026-12-01T09:00:00Z' })
-  @ValidateIf((_, v) => v !== null)
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'dueDate must be an ISO 8601 date' })
+  @DueDateField()
   dueDate?: string | null;
 }
 
-export class UpdateTaskDto extends PartialType(CreateTaskDto) {}
+/**
+ * Every field may be omitted; an explicit null is accepted only where the column is nullable
+ * (description, dueDate): `"title": null` is a 400, not a NOT NULL violation.
+ */
+export class UpdateTaskDto {
+  @TitleField({ optional: true })
+  title?: string;
 
-export class ListTasksQuery {
-  @ApiPropertyOptional({ enum: TASK_STATUSES })
-  @IsOptional()
-  @IsIn(TASK_STATUSES)
+  @DescriptionField()
+  description?: string | null;
+
+  @EnumField(TASK_STATUSES, { optional: true })
   status?: TaskStatus;
 
-  @ApiPropertyOptional({ enum: TASK_PRIORITIES })
-  @IsOptional()
-  @IsIn(TASK_PRIORITIES)
+  @EnumField(TASK_PRIORITIES, { optional: true })
   priority?: TaskPriority;
 
-  @ApiPropertyOptional({ enum: TASK_SORTS, default: 'created' })
-  @IsOptional()
-  @IsIn(TASK_SORTS)
+  @DueDateField()
+  dueDate?: string | null;
+}
+
+export class ListTasksQuery {
+  @EnumField(TASK_STATUSES, { optional: true })
+  status?: TaskStatus;
+
+  @EnumField(TASK_PRIORITIES, { optional: true })
+  priority?: TaskPriority;
+
+  @EnumField(TASK_SORTS, { optional: true, defaultValue: 'created' })
   sort?: TaskSort;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: TASK_LIMITS.pageSizeMax, default: TASK_LIMITS.pageSizeDefault })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: TASK_LIMITS.pageSizeMax,
+    default: TASK_LIMITS.pageSizeDefault,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -89,9 +73,10 @@ export class ListTasksQuery {
   @Max(TASK_LIMITS.pageSizeMax)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page (nextCursor)' })
+  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page (nextCursor)', maxLength: 512 })
   @IsOptional()
   @IsString()
   @MaxLength(512)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'is not a cursor from this list' })
   cursor?: string;
 }
