@@ -18,6 +18,10 @@ fi
 cd "$(dirname "$0")/.."
 BIN="$PWD/bin"
 TOOLS="$PWD/.tools"
+mkdir -p "$BIN" "$TOOLS"
+# One install at a time (make tools and the deps rule may run together under make -j).
+exec 9>"$TOOLS/.node.lock"
+flock 9
 
 current=$("$BIN/node" --version 2>/dev/null || true)
 if [ "$current" = "v$NODE_VERSION" ] && [ "$(readlink "$BIN/node")" = ../.tools/node/bin/node ] &&
@@ -39,7 +43,6 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 
 echo "node: installing Node $NODE_VERSION ($pkg from the npm registry) into .tools/node, bin/node (was: ${current:-none})"
-mkdir -p "$BIN" "$TOOLS"
 work=$(mktemp -d "$TOOLS/.node-install.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # npm pack runs in the scratch folder, outside this project, and verifies the registry's integrity.
