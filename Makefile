@@ -39,7 +39,7 @@ $(DEPS_STAMP): package.json package-lock.json $(wildcard */package.json) $(NODE_
 	@touch $@
 
 .PHONY: deps
-deps: $(DEPS_STAMP) ## Install npm dependencies (npm ci, only when the lock file changed)
+deps: $(DEPS_STAMP) ## Install the pinned Node, then npm dependencies (npm ci, only when a manifest, the lock or the pin changed)
 
 .PHONY: tools
 tools: ## Install the pinned Node, helm, actionlint, promtool, amtool, chromium, nginx (idempotent)
