@@ -8,6 +8,9 @@ SHELL := bash
 MAKEFLAGS += --no-print-directory
 
 export PATH := $(CURDIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# node-gyp builds native modules against the pinned Node's headers (scripts/node.sh keeps them in
+# .tools/node), never against a nodedir set in the user's npmrc for another Node.
+export npm_config_nodedir := $(CURDIR)/.tools/node
 # Lock so concurrent make invocations never run two npm installs into one node_modules.
 NPM_LOCK := $(CURDIR)/.cache/npm.lock
 
@@ -22,17 +25,24 @@ BENCH_TARGETS :=
 help: ## List every target, grouped by phase
 	@awk -f scripts/help.awk $(MAKEFILE_LIST)
 
+# The pinned Node (scripts/node.sh) is installed before npm ci and reinstalls node_modules when it
+# changes, so native modules (argon2, @swc/core, biome) are built for the Node every target runs.
+NODE_BIN := bin/node
+$(NODE_BIN): scripts/node.sh
+	@scripts/node.sh
+
 DEPS_STAMP := node_modules/.deps-stamp
-$(DEPS_STAMP): package.json package-lock.json $(wildcard */package.json)
+$(DEPS_STAMP): package.json package-lock.json $(wildcard */package.json) $(NODE_BIN)
 	@mkdir -p node_modules .cache
+	@echo "deps: npm $$(npm --version) on node $$(node --version) ($$(command -v node))"
 	flock $(NPM_LOCK) npm ci --no-audit --no-fund
 	@touch $@
 
 .PHONY: deps
-deps: $(DEPS_STAMP) ## Install npm dependencies (npm ci, only when the lock file changed)
+deps: $(DEPS_STAMP) ## Install the pinned Node, then npm dependencies (npm ci, only when a manifest, the lock or the pin changed)
 
 .PHONY: tools
-tools: ## Install helm, actionlint, promtool, amtool, chromium, nginx (pinned, idempotent)
+tools: ## Install the pinned Node, helm, actionlint, promtool, amtool, chromium, nginx (idempotent)
 	@scripts/tools.sh
 
 .PHONY: doctor

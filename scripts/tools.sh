@@ -8,8 +8,9 @@ BIN="$PWD/bin"
 mkdir -p "$BIN"
 export PATH="$BIN:$PATH"
 
-# Pinned versions. k6 is deliberately absent: it is AGPL-licensed and not to be used here, so
-# the load tests and benchmarks use autocannon (an npm devDependency) instead.
+# Pinned versions (Node's pin is in scripts/node.sh, which make also runs before npm ci). k6 is
+# deliberately absent: it is AGPL-licensed and not to be used here, so the load tests and
+# benchmarks use autocannon (an npm devDependency) instead.
 HELM_MODULE="helm.sh/helm/v3/cmd/helm@v3.22.0"
 ACTIONLINT_MODULE="github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
 
@@ -44,6 +45,7 @@ apt_tool() { # command package
 
 # Every tool is attempted even if one fails, then the script fails if any did.
 failed=0
+scripts/node.sh || failed=1
 go_tool helm "$HELM_MODULE" || failed=1
 go_tool actionlint "$ACTIONLINT_MODULE" || failed=1
 apt_tool promtool prometheus || failed=1
