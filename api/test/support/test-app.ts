@@ -12,7 +12,7 @@ import { createDataSource } from '../../src/database/data-source';
 import { runMigrationsLocked } from '../../src/database/migrate';
 import { AppMetrics } from '../../src/metrics/app-metrics';
 import { createTestDatabase, type TestDatabase } from './database';
-import { REDIS_URL } from './env';
+import { EMBEDDED, REDIS_URL } from './env';
 
 export interface TestApp {
   url: string;
@@ -43,6 +43,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: 'info',
     AUTH_RATE_LIMIT: '100000',
     DATABASE_URL: db.url,
+    // The embedded server is one PostgreSQL session: embedded mode proper runs a pool of one.
+    DATABASE_POOL_MAX: EMBEDDED ? '1' : undefined,
     REDIS_URL,
     ...options.env,
   });
