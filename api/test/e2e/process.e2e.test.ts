@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/database/data-source';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { ADMIN_DATABASE_URL, MODE, REDIS_URL } from '../support/env';
 import { BUILT, MAIN_JS, MIGRATE_JS, runNode, spawnApi } from '../support/spawn-api';
@@ -194,7 +195,7 @@ realDb('migrate command', () => {
       await pg.connect();
       const { rows } = await pg.query('SELECT name FROM migrations');
       await pg.end();
-      expect(rows).toHaveLength(1);
+      expect(rows).toHaveLength(MIGRATIONS.length);
     } finally {
       await db.drop();
     }
