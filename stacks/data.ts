@@ -1,6 +1,7 @@
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { ElasticacheParameterGroup } from '@cdktf/provider-aws/lib/elasticache-parameter-group';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
@@ -278,6 +279,15 @@ export class DataStack extends TaskboardStack {
       retentionDays: this.env.logRetentionDays,
       kmsKeyArn: this.kmsKeyArn,
     });
+    // volatile-ttl evicts the shortest-lived keys first under memory pressure: cached pages and
+    // "session active" entries (60 s) go before the revocation markers (token lifetime + 60 s)
+    // that keep logout immediate; the default volatile-lru could evict a marker first.
+    const params = new ElasticacheParameterGroup(this, 'redis-params', {
+      name: `${this.prefix}-redis${c.engineVersion.split('.')[0]}`,
+      family: `redis${c.engineVersion.split('.')[0]}`,
+      description: 'taskboard API cache: evict shortest TTL first',
+      parameter: [{ name: 'maxmemory-policy', value: 'volatile-ttl' }],
+    });
     return new ElasticacheReplicationGroup(this, 'redis', {
       replicationGroupId: `${this.prefix}-redis`,
       description: `${this.env.name} cache for the taskboard API`,
@@ -289,6 +299,7 @@ export class DataStack extends TaskboardStack {
       automaticFailoverEnabled: ha,
       multiAzEnabled: ha,
       port: REDIS_PORT,
+      parameterGroupName: params.name,
       subnetGroupName: subnets.name,
       securityGroupIds: [sgId],
       atRestEncryptionEnabled: 'true',

@@ -234,6 +234,10 @@ describe.each(envs)('%s: data', (env) => {
       transit_encryption_enabled: true,
     });
     expect(redis.final_snapshot_identifier).toBe(prod ? 'taskboard-prod-redis-final' : undefined);
+    // Revocation markers outlive "active" entries; eviction must take the shortest TTL first.
+    const params = one(doc(files, env, 'data'), 'aws_elasticache_parameter_group');
+    expect(params.parameter).toEqual([{ name: 'maxmemory-policy', value: 'volatile-ttl' }]);
+    expect(String(redis.parameter_group_name)).toContain('aws_elasticache_parameter_group.redis-params');
     expect(String(redis.auth_token)).toMatch(
       /^\$\{aws_secretsmanager_secret_version\.redis-auth_version_\w+\.secret_string\}$/,
     );
