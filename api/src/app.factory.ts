@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import type { CoreServices } from './core/core.module';
 import { createAccessLogger, NestPinoLogger } from './core/logger';
 import { ApiExceptionFilter } from './http/exceptions.filter';
+import { frameworkErrorOptions } from './http/framework-errors';
 import { registerRequestHooks, requestIdFrom } from './http/request-hooks';
 import { StrictValidationPipe } from './http/validation.pipe';
 import { limitRumBody } from './rum/rum.module';
@@ -26,6 +27,7 @@ export async function createApp(core: CoreServices, databaseUrl: string): Promis
     bodyLimit: config.http.bodyLimit,
     // In-flight requests on kept-alive connections finish normally during shutdown.
     return503OnClosing: false,
+    ...frameworkErrorOptions(),
   });
   registerRequestHooks(adapter.getInstance(), metrics, lifecycle, createAccessLogger(logger));
   // JSON only: anything else is a 415 (Fastify's built-in JSON parser stays; Nest adds none).
