@@ -58,9 +58,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return { status, body: apiError(status, message, fields) };
     }
     if (isDatabaseUnavailable(exception)) {
-      this.log.warn({ reqId: req.id, err: (exception as Error).message }, 'database unavailable');
+      this.log.warn({ reqId: req.id, err: exception }, 'database unavailable');
       return { status: 503, body: apiError(503, 'Database temporarily unavailable; retry shortly') };
     }
+    // The logger's `err` serializer keeps a database error's SQLSTATE and object names, never its values.
     this.log.error({ reqId: req.id, err: exception }, 'unhandled error');
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: apiError(500, 'Internal server error') };
   }
