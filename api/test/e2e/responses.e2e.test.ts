@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODE } from '../support/env';
@@ -209,15 +210,20 @@ describe(`response headers (${MODE})`, () => {
 describe(`429 carries Retry-After (${MODE})`, () => {
   let limited: TestApp;
   beforeAll(async () => {
-    limited = await startTestApp({ env: { AUTH_RATE_LIMIT: '2', AUTH_RATE_WINDOW_SECONDS: '30' } });
+    limited = await startTestApp({ env: { AUTH_RATE_LIMIT: '2', AUTH_RATE_WINDOW_SECONDS: '30', TRUST_PROXY: '1' } });
   });
   afterAll(() => limited?.close());
 
   it('in seconds until the window resets', async () => {
     const c = client(limited.url);
     const body = { email: 'nobody@example.com', password: 'whatever1' };
-    let res = await c.send('POST', '/api/auth/login', { body });
-    for (let i = 0; i < 3 && res.status !== 429; i++) res = await c.send('POST', '/api/auth/login', { body });
+    // A client address of its own: limiter counters in Redis are shared with other test files.
+    const ip = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+    const headers = { 'x-forwarded-for': ip };
+    let res = await c.send('POST', '/api/auth/login', { body, headers });
+    for (let i = 0; i < 3 && res.status !== 429; i++) {
+      res = await c.send('POST', '/api/auth/login', { body, headers });
+    }
     expectErrorShape(fromFetch(res), 429);
     const retryAfter = res.headers.get('retry-after');
     expect(retryAfter).toMatch(/^\d+$/);
