@@ -50,9 +50,12 @@ export async function createApp(core: CoreServices, databaseUrl: string): Promis
     .setVersion('1.0')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi), {
-    jsonDocumentUrl: 'docs/json',
-  });
+  // Production serves no /docs unless DOCS_ENABLED=true (the public listener then answers 404).
+  if (config.exposure.docsEnabled) {
+    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi), {
+      jsonDocumentUrl: 'docs/json',
+    });
+  }
 
   // Local mode: the built SPA from the same origin (history fallback, caching, CSP).
   if (config.spa.dir) await registerSpa(app, config.spa.dir);

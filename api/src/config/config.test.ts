@@ -25,6 +25,20 @@ describe('loadConfig', () => {
     expect(c.http.host).toBe('0.0.0.0');
   });
 
+  it('keeps /docs and /metrics off the public listener in production unless configured', () => {
+    expect(loadConfig(prod).exposure).toEqual({ docsEnabled: false, metricsPort: 9464 });
+    expect(loadConfig({ ...prod, DOCS_ENABLED: 'true', METRICS_PORT: '9100' }).exposure).toEqual({
+      docsEnabled: true,
+      metricsPort: 9100,
+    });
+    // Outside production: everything on the main listener, as the local demo and tests expect.
+    expect(loadConfig({}).exposure).toEqual({ docsEnabled: true, metricsPort: undefined });
+    expect(loadConfig({ METRICS_PORT: '0', DOCS_ENABLED: 'false' }).exposure).toEqual({
+      docsEnabled: false,
+      metricsPort: 0,
+    });
+  });
+
   it.each([
     [{ ...prod, JWT_SECRET: DEV_JWT_SECRET }, 'JWT_SECRET'],
     [{ ...prod, JWT_SECRET: 'too-short' }, 'JWT_SECRET'],
@@ -34,6 +48,10 @@ describe('loadConfig', () => {
     [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ CACHE_ENABLED: 'yes' }, 'CACHE_ENABLED'],
+    [{ DOCS_ENABLED: 'on' }, 'DOCS_ENABLED'],
+    [{ METRICS_PORT: '70000' }, 'METRICS_PORT'],
+    [{ METRICS_PORT: '3000' }, 'METRICS_PORT'],
+    [{ ...prod, PORT: '9464' }, 'METRICS_PORT'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);

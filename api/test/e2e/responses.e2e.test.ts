@@ -210,7 +210,9 @@ describe(`response headers (${MODE})`, () => {
 describe(`429 carries Retry-After (${MODE})`, () => {
   let limited: TestApp;
   beforeAll(async () => {
-    limited = await startTestApp({ env: { AUTH_RATE_LIMIT: '2', AUTH_RATE_WINDOW_SECONDS: '30', TRUST_PROXY: '1' } });
+    limited = await startTestApp({
+      env: { AUTH_RATE_LIMIT: '2', AUTH_RATE_WINDOW_SECONDS: '30', TRUST_PROXY: '1' },
+    });
   });
   afterAll(() => limited?.close());
 
