@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import type { CoreServices } from './core/core.module';
 import { createAccessLogger, NestPinoLogger } from './core/logger';
+import { applyRequestDeadlines, registerRequestDeadline } from './database/request-deadline';
 import { ApiExceptionFilter } from './http/exceptions.filter';
 import { frameworkErrorOptions } from './http/framework-errors';
 import { registerRequestHooks, requestIdFrom } from './http/request-hooks';
@@ -30,6 +31,7 @@ export async function createApp(core: CoreServices, databaseUrl: string): Promis
     ...frameworkErrorOptions(),
   });
   registerRequestHooks(adapter.getInstance(), metrics, lifecycle, createAccessLogger(logger));
+  registerRequestDeadline(adapter.getInstance(), config.database.requestDeadlineMs);
   // JSON only: anything else is a 415 (Fastify's built-in JSON parser stays; Nest adds none).
   adapter.getInstance().removeContentTypeParser('text/plain');
   limitRumBody(adapter.getInstance());
@@ -62,6 +64,7 @@ export async function createApp(core: CoreServices, databaseUrl: string): Promis
 
   await app.init();
   const pool = (app.get(DataSource).driver as unknown as { master: Pool }).master;
+  applyRequestDeadlines(pool);
   metrics.poolStats = () => ({
     total: pool.totalCount,
     idle: pool.idleCount,

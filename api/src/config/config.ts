@@ -48,6 +48,8 @@ const schema = z
     DATABASE_POOL_MAX: int(1, 200).default(10),
     DATABASE_CONNECT_TIMEOUT_MS: int(100, 60_000).default(1000),
     DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(1000),
+    /** All of one request's database work (pool wait, connect, statements, transaction) ends by then. */
+    DATABASE_REQUEST_DEADLINE_MS: int(100, 600_000).default(1250),
     EMBEDDED_DATA_DIR: z
       .string()
       .min(1)
@@ -126,6 +128,7 @@ export interface AppConfig {
     poolMax: number;
     connectTimeoutMs: number;
     statementTimeoutMs: number;
+    requestDeadlineMs: number;
     embeddedDataDir: string;
     migrateOnBoot: boolean;
   };
@@ -180,6 +183,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       poolMax: e.DATABASE_URL ? e.DATABASE_POOL_MAX : 1, // PGlite is one session: one connection.
       connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      requestDeadlineMs: e.DATABASE_REQUEST_DEADLINE_MS,
       embeddedDataDir: e.EMBEDDED_DATA_DIR,
       // In the cluster a Helm pre-upgrade Job migrates; locally the app does it at boot.
       migrateOnBoot: e.MIGRATE_ON_BOOT ?? !production,
