@@ -22,10 +22,10 @@ export const NO_STORE = 'no-store';
  */
 export function frameworkErrorOptions(): Pick<
   FastifyServerOptions,
-  'frameworkErrors' | 'maxParamLength' | 'clientErrorHandler'
+  'frameworkErrors' | 'routerOptions' | 'clientErrorHandler'
 > {
   return {
-    maxParamLength: maxHeaderSize,
+    routerOptions: { maxParamLength: maxHeaderSize },
     frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
       const badPath = error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH';
       const status = badPath ? 400 : 500;
