@@ -31,7 +31,8 @@ export async function createApp(core: CoreServices, databaseUrl: string): Promis
     ...frameworkErrorOptions(),
   });
   registerRequestHooks(adapter.getInstance(), metrics, lifecycle, createAccessLogger(logger));
-  registerRequestDeadline(adapter.getInstance(), config.database.requestDeadlineMs);
+  if (config.database.requestDeadlineMs > 0)
+    registerRequestDeadline(adapter.getInstance(), config.database.requestDeadlineMs);
   // JSON only: anything else is a 415 (Fastify's built-in JSON parser stays; Nest adds none).
   adapter.getInstance().removeContentTypeParser('text/plain');
   limitRumBody(adapter.getInstance());

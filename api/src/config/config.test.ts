@@ -25,6 +25,13 @@ describe('loadConfig', () => {
     expect(c.http.host).toBe('0.0.0.0');
   });
 
+  it("bounds each request's database work against a real database, not the embedded one", () => {
+    expect(loadConfig(prod).database.requestDeadlineMs).toBe(1250);
+    expect(loadConfig({}).database.requestDeadlineMs).toBe(0);
+    expect(loadConfig({ ...prod, DATABASE_REQUEST_DEADLINE_MS: '0' }).database.requestDeadlineMs).toBe(0);
+    expect(loadConfig({ ...prod, DATABASE_REQUEST_DEADLINE_MS: '900' }).database.requestDeadlineMs).toBe(900);
+  });
+
   it('keeps /docs and /metrics off the public listener in production unless configured', () => {
     expect(loadConfig(prod).exposure).toEqual({ docsEnabled: false, metricsPort: 9464 });
     expect(loadConfig({ ...prod, DOCS_ENABLED: 'true', METRICS_PORT: '9100' }).exposure).toEqual({
@@ -49,6 +56,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ CACHE_ENABLED: 'yes' }, 'CACHE_ENABLED'],
     [{ DOCS_ENABLED: 'on' }, 'DOCS_ENABLED'],
+    [{ DATABASE_REQUEST_DEADLINE_MS: '50' }, 'DATABASE_REQUEST_DEADLINE_MS'],
     [{ METRICS_PORT: '70000' }, 'METRICS_PORT'],
     [{ METRICS_PORT: '3000' }, 'METRICS_PORT'],
     [{ ...prod, PORT: '9464' }, 'METRICS_PORT'],

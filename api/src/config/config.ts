@@ -49,7 +49,7 @@ const schema = z
     DATABASE_CONNECT_TIMEOUT_MS: int(100, 60_000).default(1000),
     DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(1000),
     /** All of one request's database work (pool wait, connect, statements, transaction) ends by then. */
-    DATABASE_REQUEST_DEADLINE_MS: int(100, 600_000).default(1250),
+    DATABASE_REQUEST_DEADLINE_MS: z.union([z.literal('0').transform(() => 0), int(100, 600_000)]).optional(),
     EMBEDDED_DATA_DIR: z
       .string()
       .min(1)
@@ -128,6 +128,7 @@ export interface AppConfig {
     poolMax: number;
     connectTimeoutMs: number;
     statementTimeoutMs: number;
+    /** 0: no per-request deadline. */
     requestDeadlineMs: number;
     embeddedDataDir: string;
     migrateOnBoot: boolean;
@@ -183,7 +184,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       poolMax: e.DATABASE_URL ? e.DATABASE_POOL_MAX : 1, // PGlite is one session: one connection.
       connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
-      requestDeadlineMs: e.DATABASE_REQUEST_DEADLINE_MS,
+      // Off (0) for the embedded database: it is in-process, cannot stall on a network, and a
+      // cold PGlite on a busy laptop would only turn slowness into 503s.
+      requestDeadlineMs: e.DATABASE_REQUEST_DEADLINE_MS ?? (e.DATABASE_URL ? 1250 : 0),
       embeddedDataDir: e.EMBEDDED_DATA_DIR,
       // In the cluster a Helm pre-upgrade Job migrates; locally the app does it at boot.
       migrateOnBoot: e.MIGRATE_ON_BOOT ?? !production,
