@@ -8,7 +8,9 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import type { CoreServices } from './core/core.module';
 import { createAccessLogger, NestPinoLogger } from './core/logger';
+import { applyRequestDeadlines, registerRequestDeadline } from './database/request-deadline';
 import { ApiExceptionFilter } from './http/exceptions.filter';
+import { frameworkErrorOptions } from './http/framework-errors';
 import { registerStrictJsonBody } from './http/json-body';
 import { registerRequestHooks, requestIdFrom } from './http/request-hooks';
 import { StrictValidationPipe } from './http/validation.pipe';
@@ -27,8 +29,11 @@ export async function createApp(core: CoreServices, databaseUrl: string): Promis
     bodyLimit: config.http.bodyLimit,
     // In-flight requests on kept-alive connections finish normally during shutdown.
     return503OnClosing: false,
+    ...frameworkErrorOptions(),
   });
   registerRequestHooks(adapter.getInstance(), metrics, lifecycle, createAccessLogger(logger));
+  if (config.database.requestDeadlineMs > 0)
+    registerRequestDeadline(adapter.getInstance(), config.database.requestDeadlineMs);
   // JSON only, strictly UTF-8 and bounded in depth: anything else is a 4xx (Nest adds no parser).
   adapter.getInstance().removeContentTypeParser('text/plain');
   registerStrictJsonBody(adapter.getInstance());
@@ -50,15 +55,19 @@ export async function createApp(core: CoreServices, databaseUrl: string): Promis
     .setVersion('1.0')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi), {
-    jsonDocumentUrl: 'docs/json',
-  });
+  // Production serves no /docs unless DOCS_ENABLED=true (the public listener then answers 404).
+  if (config.exposure.docsEnabled) {
+    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi), {
+      jsonDocumentUrl: 'docs/json',
+    });
+  }
 
   // Local mode: the built SPA from the same origin (history fallback, caching, CSP).
   if (config.spa.dir) await registerSpa(app, config.spa.dir);
 
   await app.init();
   const pool = (app.get(DataSource).driver as unknown as { master: Pool }).master;
+  applyRequestDeadlines(pool);
   metrics.poolStats = () => ({
     total: pool.totalCount,
     idle: pool.idleCount,

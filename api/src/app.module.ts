@@ -1,10 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { AuthModule } from './auth/auth.module';
 import { CoreModule, type CoreServices } from './core/core.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { metricsModules } from './metrics/metrics-listener';
 import { RumModule } from './rum/rum.module';
 import { TasksModule } from './tasks/tasks.module';
 
@@ -21,7 +21,7 @@ export class AppModule {
           retryAttempts: 3,
           retryDelay: 1000,
         }),
-        PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
+        ...metricsModules(core.config),
         HealthModule,
         AuthModule,
         TasksModule,

@@ -7,6 +7,7 @@ import { createLogger } from './core/logger';
 import { createDataSource } from './database/data-source';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { runMigrationsLocked } from './database/migrate';
+import { startMetricsListener } from './metrics/metrics-listener';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -44,6 +45,9 @@ async function main(): Promise<void> {
   const app = await createApp(core, databaseUrl);
   await app.listen({ host: config.http.host, port: config.http.port });
   logger.info({ url: await app.getUrl() }, 'listening');
+  const metricsPort = config.exposure.metricsPort;
+  const metricsListener =
+    metricsPort === undefined ? undefined : await startMetricsListener(config.http.host, metricsPort, logger);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -59,6 +63,8 @@ async function main(): Promise<void> {
     await sleep(config.shutdown.delayMs);
     // 2. Stop accepting, let in-flight requests finish, then close the pool and Redis.
     await app.close();
+    // Scraped until the very end, so the last seconds of a drain are still observed.
+    await metricsListener?.close();
     await core.redis?.close();
     await embedded?.stop();
     logger.info('stopped');

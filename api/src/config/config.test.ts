@@ -26,6 +26,27 @@ describe('loadConfig', () => {
     expect(c.http.host).toBe('0.0.0.0');
   });
 
+  it("bounds each request's database work against a real database, not the embedded one", () => {
+    expect(loadConfig(prod).database.requestDeadlineMs).toBe(1250);
+    expect(loadConfig({}).database.requestDeadlineMs).toBe(0);
+    expect(loadConfig({ ...prod, DATABASE_REQUEST_DEADLINE_MS: '0' }).database.requestDeadlineMs).toBe(0);
+    expect(loadConfig({ ...prod, DATABASE_REQUEST_DEADLINE_MS: '900' }).database.requestDeadlineMs).toBe(900);
+  });
+
+  it('keeps /docs and /metrics off the public listener in production unless configured', () => {
+    expect(loadConfig(prod).exposure).toEqual({ docsEnabled: false, metricsPort: 9464 });
+    expect(loadConfig({ ...prod, DOCS_ENABLED: 'true', METRICS_PORT: '9100' }).exposure).toEqual({
+      docsEnabled: true,
+      metricsPort: 9100,
+    });
+    // Outside production: everything on the main listener, as the local demo and tests expect.
+    expect(loadConfig({}).exposure).toEqual({ docsEnabled: true, metricsPort: undefined });
+    expect(loadConfig({ METRICS_PORT: '0', DOCS_ENABLED: 'false' }).exposure).toEqual({
+      docsEnabled: false,
+      metricsPort: 0,
+    });
+  });
+
   it.each([
     [{ ...prod, JWT_SECRET: DEV_JWT_SECRET }, 'JWT_SECRET'],
     [{ ...prod, JWT_SECRET: 'too-short' }, 'JWT_SECRET'],
@@ -38,6 +59,11 @@ describe('loadConfig', () => {
     [{ REFRESH_REUSE_GRACE_SECONDS: '61' }, 'REFRESH_REUSE_GRACE_SECONDS'],
     [{ REFRESH_REUSE_GRACE_SECONDS: '-1' }, 'REFRESH_REUSE_GRACE_SECONDS'],
     [{ REFRESH_REUSE_GRACE_SECONDS: 'soon' }, 'REFRESH_REUSE_GRACE_SECONDS'],
+    [{ DOCS_ENABLED: 'on' }, 'DOCS_ENABLED'],
+    [{ DATABASE_REQUEST_DEADLINE_MS: '50' }, 'DATABASE_REQUEST_DEADLINE_MS'],
+    [{ METRICS_PORT: '70000' }, 'METRICS_PORT'],
+    [{ METRICS_PORT: '3000' }, 'METRICS_PORT'],
+    [{ ...prod, PORT: '9464' }, 'METRICS_PORT'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);

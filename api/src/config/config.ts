@@ -48,6 +48,8 @@ const schema = z
     DATABASE_POOL_MAX: int(1, 200).default(10),
     DATABASE_CONNECT_TIMEOUT_MS: int(100, 60_000).default(1000),
     DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(1000),
+    /** All of one request's database work (pool wait, connect, statements, transaction) ends by then. */
+    DATABASE_REQUEST_DEADLINE_MS: z.union([z.literal('0').transform(() => 0), int(100, 600_000)]).optional(),
     EMBEDDED_DATA_DIR: z
       .string()
       .min(1)
@@ -77,6 +79,10 @@ const schema = z
 
     SHUTDOWN_DELAY_MS: int(0, 60_000).optional(),
     SHUTDOWN_TIMEOUT_MS: int(1000, 120_000).default(25_000),
+
+    // What the public listener exposes (see `exposure` below).
+    DOCS_ENABLED: bool.optional(),
+    METRICS_PORT: int(0, 65535).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -90,9 +96,23 @@ const schema = z
     if (!env.DATABASE_URL)
       fail('DATABASE_URL', 'production needs a real PostgreSQL (the embedded one is local-only)');
     if (env.COOKIE_SECURE === false) fail('COOKIE_SECURE', 'refresh cookies must be Secure in production');
+  })
+  .superRefine((env, ctx) => {
+    const metricsPort =
+      env.METRICS_PORT ?? (env.NODE_ENV === 'production' ? PRODUCTION_METRICS_PORT : undefined);
+    if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === env.PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_PORT'],
+        message: `must differ from PORT (${env.PORT}): /metrics is kept off the public listener`,
+      });
+    }
   });
 
 export type Env = z.input<typeof schema>;
+
+/** The conventional port of a Prometheus exporter (OpenTelemetry's), the chart's ServiceMonitor scrapes it. */
+export const PRODUCTION_METRICS_PORT = 9464;
 
 export interface AppConfig {
   readonly env: 'development' | 'test' | 'production';
@@ -109,6 +129,8 @@ export interface AppConfig {
     poolMax: number;
     connectTimeoutMs: number;
     statementTimeoutMs: number;
+    /** 0: no per-request deadline. */
+    requestDeadlineMs: number;
     embeddedDataDir: string;
     migrateOnBoot: boolean;
   };
@@ -129,6 +151,11 @@ export interface AppConfig {
   /** `dir` unset: the API serves no SPA (in the cluster nginx does). */
   readonly spa: { dir: string | undefined };
   readonly rum: { rateLimit: number; rateWindowSeconds: number };
+  /**
+   * What the public listener serves besides the API. `metricsPort` set: /metrics only on its own
+   * listener (same host), so the public one answers 404 there; unset: /metrics on the main one.
+   */
+  readonly exposure: { docsEnabled: boolean; metricsPort: number | undefined };
 }
 
 /** The frontend workspace's build output, when it has been built. */
@@ -160,6 +187,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       poolMax: e.DATABASE_URL ? e.DATABASE_POOL_MAX : 1, // PGlite is one session: one connection.
       connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      // Off (0) for the embedded database: it is in-process, cannot stall on a network, and a
+      // cold PGlite on a busy laptop would only turn slowness into 503s.
+      requestDeadlineMs: e.DATABASE_REQUEST_DEADLINE_MS ?? (e.DATABASE_URL ? 1250 : 0),
       embeddedDataDir: e.EMBEDDED_DATA_DIR,
       // In the cluster a Helm pre-upgrade Job migrates; locally the app does it at boot.
       migrateOnBoot: e.MIGRATE_ON_BOOT ?? !production,
@@ -192,6 +222,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
           : e.SPA_DIR || undefined,
     },
     rum: { rateLimit: e.RUM_RATE_LIMIT, rateWindowSeconds: e.RUM_RATE_WINDOW_SECONDS },
+    // Production: no /docs unless asked for, metrics on a port the load balancer never routes to.
+    exposure: {
+      docsEnabled: e.DOCS_ENABLED ?? !production,
+      metricsPort: e.METRICS_PORT ?? (production ? PRODUCTION_METRICS_PORT : undefined),
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { redactStackHead, serializeError } from './safe-error';
 
 /**
  * JSON logs on stdout. Credentials can never be logged: request headers and bodies are not
@@ -10,6 +11,8 @@ export function createLogger(level: string, destination: DestinationStream = buf
     {
       ...COMMON,
       level,
+      // Any `err` logged anywhere (our code, Fastify, TypeORM's logger) drops database values.
+      serializers: { err: serializeError },
       redact: {
         paths: [
           'password',
@@ -66,7 +69,12 @@ export class NestPinoLogger implements LoggerService {
     this.pinoLog.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
-    this.pinoLog.error({ context, trace }, String(message));
+    // Nest hands over errors (and their stacks) from TypeORM's retries and unhandled paths too.
+    if (message instanceof Error) {
+      this.pinoLog.error({ context, err: message }, 'error');
+      return;
+    }
+    this.pinoLog.error({ context, trace: trace && redactStackHead(trace) }, String(message));
   }
   warn(message: unknown, context?: string) {
     this.pinoLog.warn({ context }, String(message));

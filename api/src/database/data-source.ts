@@ -2,6 +2,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { DataSource, type DataSourceOptions, type Logger as OrmLogger } from 'typeorm';
 import { RefreshTokenEntity, SessionEntity } from '../auth/session.entity';
 import type { AppConfig } from '../config/config';
+import { redactDatabaseMessage } from '../core/safe-error';
 import { TaskEntity } from '../tasks/task.entity';
 import { UserEntity } from '../users/user.entity';
 import { InitialSchema1732406400000 } from './migrations/1732406400000-initial-schema';
@@ -56,7 +57,11 @@ class OrmPinoLogger implements OrmLogger {
   constructor(private readonly pino: PinoLogger) {}
   logQuery(): void {}
   logQueryError(error: string | Error, query: string): void {
-    this.pino.warn({ err: error instanceof Error ? error.message : error, query }, 'query failed');
+    // The query text has placeholders only; the error goes through the serializer that drops values.
+    this.pino.warn(
+      { err: error instanceof Error ? error : redactDatabaseMessage(error), query },
+      'query failed',
+    );
   }
   logQuerySlow(time: number, query: string): void {
     this.pino.warn({ durationMs: time, query }, 'slow query');

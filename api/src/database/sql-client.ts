@@ -40,7 +40,7 @@ export class SqlClient {
       if (ms > SLOW_QUERY_MS) this.log.warn({ operation, durationMs: Math.round(ms) }, 'slow query');
       return result;
     } catch (err) {
-      this.log.warn({ operation, err: (err as Error).message }, 'query failed');
+      this.log.warn({ operation, err }, 'query failed'); // the logger's serializer drops values
       throw err;
     }
   }

@@ -23,6 +23,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const { status, body } = this.describe(exception, req);
     if (status === 503) reply.header('retry-after', '1');
+    if (status === 429) copyRetryAfter(reply);
     if (reply.sent) return;
     reply.status(status).send({ ...body, requestId: req.id });
   }
@@ -57,11 +58,26 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return { status, body: apiError(status, message, fields) };
     }
     if (isDatabaseUnavailable(exception)) {
-      this.log.warn({ reqId: req.id, err: (exception as Error).message }, 'database unavailable');
+      this.log.warn({ reqId: req.id, err: exception }, 'database unavailable');
       return { status: 503, body: apiError(503, 'Database temporarily unavailable; retry shortly') };
     }
+    // The logger's `err` serializer keeps a database error's SQLSTATE and object names, never its values.
     this.log.error({ reqId: req.id, err: exception }, 'unhandled error');
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: apiError(500, 'Internal server error') };
+  }
+}
+
+/**
+ * @nestjs/throttler names its header after the throttler (`Retry-After-auth`); clients and proxies
+ * only know the standard `Retry-After` (seconds until the window resets), so it is copied over.
+ */
+function copyRetryAfter(reply: FastifyReply): void {
+  if (reply.hasHeader('retry-after')) return;
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (name.toLowerCase().startsWith('retry-after-') && value !== undefined) {
+      reply.header('retry-after', String(value));
+      return;
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Lifecycle } from '../lifecycle/lifecycle';
 import type { AppMetrics } from '../metrics/app-metrics';
+import { ALWAYS_HEADERS, API_PREFIX, NO_STORE } from './framework-errors';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -22,7 +23,8 @@ export function routeLabel(req: FastifyRequest): string {
  * Per-request observability at the Fastify level, so it also sees requests Nest never
  * routes (malformed JSON, oversized bodies, unknown routes: Nest maps those errors through
  * its exception filters, so they still get the ApiError body): the duration histogram and
- * in-flight gauge, one JSON log line, and the request id echoed back.
+ * in-flight gauge, one JSON log line, the request id echoed back, `nosniff` on every answer and
+ * `no-store` on every /api answer (set before any handler, so errors carry them too).
  */
 export function registerRequestHooks(
   app: FastifyInstance,
@@ -37,6 +39,8 @@ export function registerRequestHooks(
     req[inFlight] = true;
     metrics.httpInFlight.inc();
     reply.header('x-request-id', req.id);
+    reply.headers(ALWAYS_HEADERS);
+    if (req.url.startsWith(API_PREFIX)) reply.header('cache-control', NO_STORE);
     // While draining, ask keep-alive clients to reconnect (to another replica).
     if (lifecycle.draining) reply.header('connection', 'close');
     done();
