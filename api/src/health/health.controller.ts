@@ -1,5 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -7,13 +7,12 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { AppCache } from '../cache/app-cache';
-import { HealthIndicatorDoc, HealthLiveDoc, HealthReportDoc } from '../http/openapi.dto';
+import { HealthLiveDoc, HealthReportDoc } from '../http/openapi.dto';
 import { ApiPublicOperation } from '../http/openapi.responses';
 import { Lifecycle } from '../lifecycle/lifecycle';
 import { AppMetrics } from '../metrics/app-metrics';
 
 @ApiTags('health')
-@ApiExtraModels(HealthIndicatorDoc)
 @Controller('health')
 export class HealthController {
   constructor(

@@ -75,17 +75,19 @@ export class ApiErrorDoc implements ApiError {
   requestId: string;
 }
 
-/** An indicator's entry in a readiness report: its status plus whatever it reports. */
-export class HealthIndicatorDoc {
-  @ApiProperty({ enum: ['up', 'down', 'degraded'] }) status: string;
-}
-
+/** Indicator name → its status plus whatever else it reports (response time, backend, message). */
 const indicators = (description: string) =>
   ApiProperty({
     description,
     type: 'object',
-    additionalProperties: { $ref: '#/components/schemas/HealthIndicatorDoc' },
+    additionalProperties: {
+      type: 'object',
+      properties: { status: { type: 'string', enum: ['up', 'down', 'degraded'] } },
+      required: ['status'],
+      additionalProperties: true,
+    },
   });
+type Indicators = Record<string, { status: string }>;
 
 export class HealthLiveDoc {
   @ApiProperty({ enum: ['ok'] }) status: 'ok';
@@ -94,11 +96,8 @@ export class HealthLiveDoc {
 /** The readiness report (Terminus' shape: probes and operators read its details). */
 export class HealthReportDoc {
   @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] }) status: string;
-  @indicators('Indicators that are up (or degraded but not required)') info: Record<
-    string,
-    HealthIndicatorDoc
-  >;
-  @indicators('Indicators that are down') error: Record<string, HealthIndicatorDoc>;
-  @indicators('Every indicator') details: Record<string, HealthIndicatorDoc>;
+  @indicators('Indicators that are up (or degraded but not required)') info: Indicators;
+  @indicators('Indicators that are down') error: Indicators;
+  @indicators('Every indicator') details: Indicators;
   @ApiPropertyOptional({ description: 'On a 503 only, as on every error' }) requestId?: string;
 }

@@ -16,8 +16,8 @@ const retryAfter = (description: string) => ({
   'Retry-After': { description, required: true, schema: { type: 'integer', minimum: 1 } },
 });
 
-const setCookie = (description: string) => ({
-  'Set-Cookie': { description, required: true, schema: { type: 'string' } },
+const setCookie = (description: string, pattern: string) => ({
+  'Set-Cookie': { description, required: true, schema: { type: 'string', pattern } },
 });
 
 /** An operation that needs no credentials (`security: []`). */
@@ -66,6 +66,7 @@ export const ApiSetsRefreshCookie = (status: number, type: ApiResponseType, desc
     description,
     headers: setCookie(
       `${REFRESH_COOKIE.name}=<refresh token>; Path=${REFRESH_COOKIE.path}; HttpOnly; SameSite=Strict; Expires=<date>`,
+      `^${REFRESH_COOKIE.name}=[^;]+;.*HttpOnly`,
     ),
   });
 
@@ -75,7 +76,10 @@ export const ApiClearsRefreshCookie = (status: number, description: string, type
     status,
     ...(type ? { type } : {}),
     description,
-    headers: setCookie(`${REFRESH_COOKIE.name}=; Path=${REFRESH_COOKIE.path}; Expires=<a past date>`),
+    headers: setCookie(
+      `${REFRESH_COOKIE.name}=; Path=${REFRESH_COOKIE.path}; Expires=<a past date>`,
+      `^${REFRESH_COOKIE.name}=;`,
+    ),
   });
 
 export const ApiRefreshCookieAuth = () => ApiCookieAuth(REFRESH_COOKIE_SCHEME);

@@ -10,7 +10,7 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Task, TaskPage } from '@taskboard/contracts';
 import type { AuthUser } from '../auth/jwt.strategy';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -25,6 +25,9 @@ import {
 import { UuidParam } from '../http/uuid-param.pipe';
 import { CreateTaskDto, ListTasksQuery, UpdateTaskDto } from './dto/task.dto';
 import { TasksService } from './tasks.service';
+
+/** `:id` is validated as a UUID (UuidParam): anything else is a 400, never a 404. */
+const ApiTaskId = () => ApiParam({ name: 'id', format: 'uuid', description: 'The task id' });
 
 @ApiTags('tasks')
 @ApiBearerAuth(BEARER_SCHEME)
@@ -73,6 +76,7 @@ export class TasksController {
   })
   @ApiResponse({ status: 200, type: TaskDoc, description: 'The task' })
   @ApiResponse({ status: 404, type: ApiErrorDoc, description: 'No such task for this user' })
+  @ApiTaskId()
   get(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string): Promise<Task> {
     return this.tasks.get(user.id, id);
   }
@@ -85,6 +89,7 @@ export class TasksController {
   })
   @ApiResponse({ status: 200, type: TaskDoc, description: 'The updated task' })
   @ApiResponse({ status: 404, type: ApiErrorDoc, description: 'No such task for this user' })
+  @ApiTaskId()
   @ApiBodyRefusals()
   update(
     @CurrentUser() user: AuthUser,
@@ -103,6 +108,7 @@ export class TasksController {
   })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 404, type: ApiErrorDoc, description: 'No such task for this user' })
+  @ApiTaskId()
   @ApiBodyRefusals()
   remove(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string): Promise<void> {
     return this.tasks.remove(user.id, id);
