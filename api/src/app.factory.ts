@@ -1,7 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController } from 'fastify';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -12,6 +11,7 @@ import { applyRequestDeadlines, registerRequestDeadline } from './database/reque
 import { ApiExceptionFilter } from './http/exceptions.filter';
 import { frameworkErrorOptions } from './http/framework-errors';
 import { registerStrictJsonBody } from './http/json-body';
+import { setupOpenApi } from './http/openapi';
 import { registerRequestHooks, requestIdFrom } from './http/request-hooks';
 import { StrictValidationPipe } from './http/validation.pipe';
 import { limitRumBody } from './rum/rum.module';
@@ -47,20 +47,8 @@ export async function createApp(core: CoreServices, databaseUrl: string): Promis
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(logger, metrics));
 
-  const openapi = new DocumentBuilder()
-    .setTitle('taskboard API')
-    .setDescription(
-      'Tasks with JWT auth. Refresh tokens travel only in an httpOnly cookie scoped to /api/auth.',
-    )
-    .setVersion('1.0')
-    .addBearerAuth()
-    .build();
   // Production serves no /docs unless DOCS_ENABLED=true (the public listener then answers 404).
-  if (config.exposure.docsEnabled) {
-    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi), {
-      jsonDocumentUrl: 'docs/json',
-    });
-  }
+  if (config.exposure.docsEnabled) setupOpenApi(app);
 
   // Local mode: the built SPA from the same origin (history fallback, caching, CSP).
   if (config.spa.dir) await registerSpa(app, config.spa.dir);

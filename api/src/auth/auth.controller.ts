@@ -1,11 +1,24 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import { type AuthResponse, type PublicUser, REFRESH_COOKIE } from '@taskboard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ApiErrorDoc, AuthResponseDoc, PublicUserDoc } from '../http/openapi.dto';
+import {
+  ApiBodyRefusals,
+  ApiClearsRefreshCookie,
+  ApiDatabaseUnavailable,
+  ApiInvalidInput,
+  ApiPublicOperation,
+  ApiRateLimited,
+  ApiRefreshCookieAuth,
+  ApiSetsRefreshCookie,
+  ApiUnauthenticated,
+  BEARER_SCHEME,
+  REFRESH_COOKIE_SCHEME,
+} from '../http/openapi.responses';
 import type { AccessClaims } from './auth.service';
 import { AuthService, type IssuedSession } from './auth.service';
 import { CredentialsDto } from './dto/credentials.dto';
@@ -13,6 +26,7 @@ import type { AuthUser } from './jwt.strategy';
 import { CurrentUser, JwtAuthGuard } from './jwt-auth.guard';
 
 @ApiTags('auth')
+@ApiDatabaseUnavailable()
 @Controller('api/auth')
 export class AuthController {
   constructor(
@@ -22,15 +36,19 @@ export class AuthController {
   ) {}
 
   @Post('register')
+  @ApiBodyRefusals()
   @UseGuards(ThrottlerGuard)
-  @ApiOperation({ summary: 'Create an account and start a session' })
-  @ApiResponse({
-    status: 201,
-    type: AuthResponseDoc,
-    description: 'Registered; refresh token set as an httpOnly cookie',
+  @ApiPublicOperation({
+    operationId: 'register',
+    summary: 'Create an account and start a session',
+    description:
+      'The email is normalised (trimmed, lower-cased) before it is stored. Answers like login: ' +
+      'an access token in the body and the refresh token in an httpOnly cookie.',
   })
+  @ApiSetsRefreshCookie(201, AuthResponseDoc, 'Registered; refresh token set as an httpOnly cookie')
+  @ApiInvalidInput('Malformed email or a password outside the allowed length')
   @ApiResponse({ status: 409, type: ApiErrorDoc, description: 'Email already registered' })
-  @ApiResponse({ status: 429, type: ApiErrorDoc, description: 'Too many attempts from this client' })
+  @ApiRateLimited('Too many attempts from this client')
   async register(
     @Body() dto: CredentialsDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -39,16 +57,20 @@ export class AuthController {
   }
 
   @Post('login')
+  @ApiBodyRefusals()
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
-  @ApiOperation({ summary: 'Log in; the same 401 whether the email exists or not' })
-  @ApiResponse({
-    status: 200,
-    type: AuthResponseDoc,
-    description: 'Access token in the body, refresh token as an httpOnly cookie',
+  @ApiPublicOperation({
+    operationId: 'login',
+    summary: 'Log in; the same 401 whether the email exists or not',
+    description:
+      'Rate limited per client. The access token goes in the Authorization header; the refresh ' +
+      'token is only ever in the httpOnly cookie, never readable by scripts.',
   })
-  @ApiResponse({ status: 401, type: ApiErrorDoc, description: 'Invalid email or password' })
-  @ApiResponse({ status: 429, type: ApiErrorDoc, description: 'Too many attempts from this client' })
+  @ApiSetsRefreshCookie(200, AuthResponseDoc, 'Access token in the body, refresh token as an httpOnly cookie')
+  @ApiInvalidInput('Malformed email or a password outside the allowed length')
+  @ApiUnauthenticated('Invalid email or password')
+  @ApiRateLimited('Too many attempts from this client')
   async login(
     @Body() dto: CredentialsDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -57,12 +79,23 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @ApiBodyRefusals()
   @HttpCode(200)
   @Throttle({ auth: { limit: 1_000_000, ttl: 60_000 } })
-  @ApiCookieAuth(REFRESH_COOKIE.name)
+  @ApiRefreshCookieAuth()
   @ApiOperation({
+    operationId: 'refresh',
     summary: 'Rotate the refresh cookie and get a new access token (reuse revokes the session)',
+    description:
+      'Sends no body: the refresh token is the cookie. Each refresh token works once; presenting ' +
+      'one that was already rotated revokes the whole session.',
   })
+  @ApiSetsRefreshCookie(200, AuthResponseDoc, 'A new access token; the refresh cookie is rotated')
+  @ApiClearsRefreshCookie(
+    401,
+    'Missing, unknown, expired or reused refresh token; the cookie is cleared',
+    ApiErrorDoc,
+  )
   async refresh(
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -76,10 +109,18 @@ export class AuthController {
   }
 
   @Post('logout')
+  @ApiBodyRefusals()
   @HttpCode(204)
-  @ApiBearerAuth()
-  @ApiCookieAuth(REFRESH_COOKIE.name)
-  @ApiOperation({ summary: 'End the session: refresh and access tokens stop working at once' })
+  @ApiOperation({
+    operationId: 'logout',
+    summary: 'End the session: refresh and access tokens stop working at once',
+    description:
+      'Ends the session named by the refresh cookie or by the access token (an expired one too); ' +
+      'without either there is nothing to end and the answer is still 204.',
+    // Either credential identifies the session; neither is required.
+    security: [{ [BEARER_SCHEME]: [] }, { [REFRESH_COOKIE_SCHEME]: [] }, {}],
+  })
+  @ApiClearsRefreshCookie(204, 'Session ended (if there was one); the refresh cookie is cleared')
   async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.auth.logout(req.cookies[REFRESH_COOKIE.name], this.sessionFromBearer(req));
     this.clearCookie(reply);
@@ -87,9 +128,14 @@ export class AuthController {
 
   @Get('me')
   @UseGuards(JwtAuthGuard)
-  @ApiBearerAuth()
-  @ApiOperation({ summary: 'The authenticated user' })
-  @ApiResponse({ status: 200, type: PublicUserDoc })
+  @ApiBearerAuth(BEARER_SCHEME)
+  @ApiOperation({
+    operationId: 'me',
+    summary: 'The authenticated user',
+    description: 'The account the access token belongs to, while its session is live.',
+  })
+  @ApiResponse({ status: 200, type: PublicUserDoc, description: 'The user the access token names' })
+  @ApiUnauthenticated()
   me(@CurrentUser() user: AuthUser): Promise<PublicUser> {
     return this.auth.me(user.id);
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -7,6 +7,8 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { AppCache } from '../cache/app-cache';
+import { HealthLiveDoc, HealthReportDoc } from '../http/openapi.dto';
+import { ApiPublicOperation } from '../http/openapi.responses';
 import { Lifecycle } from '../lifecycle/lifecycle';
 import { AppMetrics } from '../metrics/app-metrics';
 
@@ -23,15 +25,31 @@ export class HealthController {
 
   /** Liveness: the process serves HTTP. No dependency is checked (a DB outage must not restart pods). */
   @Get()
-  @ApiOperation({ summary: 'Liveness (no dependencies)' })
+  @ApiPublicOperation({
+    operationId: 'live',
+    summary: 'Liveness (no dependencies)',
+    description: 'Checks nothing but the process: a database outage must not restart pods.',
+  })
+  @ApiResponse({ status: 200, type: HealthLiveDoc, description: 'The process serves HTTP' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Readiness: fails while draining for shutdown or when the database is unreachable; the cache is only reported. */
   @Get('ready')
-  @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database required, cache reported' })
+  // Our own response docs below: Terminus' generated ones are inline and omit the 503's shapes.
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiPublicOperation({
+    operationId: 'ready',
+    summary: 'Readiness: database required, cache reported',
+    description: 'Fails while the database does not answer or the process drains for shutdown.',
+  })
+  @ApiResponse({ status: 200, type: HealthReportDoc, description: 'Ready: the database answers' })
+  @ApiResponse({
+    status: 503,
+    type: HealthReportDoc,
+    description: 'Not ready: the database does not answer within 500 ms, or the process is shutting down',
+  })
   async ready() {
     if (this.lifecycle.draining) {
       throw new ServiceUnavailableException({ status: 'shutting_down', info: {}, error: {}, details: {} });

@@ -3,6 +3,7 @@ import {
   type ApiError,
   type AuthResponse,
   type PublicUser,
+  TASK_LIMITS,
   TASK_PRIORITIES,
   TASK_STATUSES,
   type Task,
@@ -25,7 +26,13 @@ export class PublicUserDoc implements PublicUser {
 export class AuthResponseDoc implements AuthResponse {
   @ApiProperty({ description: 'Bearer token for the Authorization header; keep it in memory only' })
   accessToken: string;
-  @ApiProperty({ description: 'Seconds until the access token expires (at most 900)', example: 900 })
+  @ApiProperty({
+    description: 'Seconds until the access token expires (at most 900)',
+    type: 'integer',
+    minimum: 1,
+    maximum: 900,
+    example: 900,
+  })
   expiresIn: number;
   @ApiProperty({ type: PublicUserDoc }) user: PublicUserDoc;
 }
@@ -50,11 +57,11 @@ export class TaskPageDoc implements TaskPage {
     description: 'Pass as ?cursor= for the next page; null on the last page',
   })
   nextCursor: string | null;
-  @ApiProperty() limit: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: TASK_LIMITS.pageSizeMax }) limit: number;
 }
 
 export class ApiErrorDoc implements ApiError {
-  @ApiProperty({ example: 400 }) statusCode: number;
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, example: 400 }) statusCode: number;
   @ApiProperty({ example: 'Bad Request' }) error: string;
   @ApiProperty({ example: 'Validation failed' }) message: string;
   @ApiPropertyOptional({
@@ -64,6 +71,33 @@ export class ApiErrorDoc implements ApiError {
     additionalProperties: { type: 'array', items: { type: 'string' } },
   })
   fields?: Record<string, string[]>;
-  @ApiPropertyOptional({ description: 'Also in the x-request-id header and the request log line' })
-  requestId?: string;
+  @ApiProperty({ description: 'Also in the x-request-id header and the request log line' })
+  requestId: string;
+}
+
+/** Indicator name → its status plus whatever else it reports (response time, backend, message). */
+const indicators = (description: string) =>
+  ApiProperty({
+    description,
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: { status: { type: 'string', enum: ['up', 'down', 'degraded'] } },
+      required: ['status'],
+      additionalProperties: true,
+    },
+  });
+type Indicators = Record<string, { status: string }>;
+
+export class HealthLiveDoc {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+}
+
+/** The readiness report (Terminus' shape: probes and operators read its details). */
+export class HealthReportDoc {
+  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] }) status: string;
+  @indicators('Indicators that are up (or degraded but not required)') info: Indicators;
+  @indicators('Indicators that are down') error: Indicators;
+  @indicators('Every indicator') details: Indicators;
+  @ApiPropertyOptional({ description: 'On a 503 only, as on every error' }) requestId?: string;
 }

@@ -1,8 +1,14 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RUM_PATH, WEB_VITAL_TIMINGS } from '@taskboard/contracts';
 import type { Logger } from 'pino';
 import { LOGGER } from '../core/core.module';
+import {
+  ApiBodyRefusals,
+  ApiInvalidInput,
+  ApiPublicOperation,
+  ApiRateLimited,
+} from '../http/openapi.responses';
 import { RumReportDto } from './rum.dto';
 import { RumMetrics } from './rum-metrics';
 import { RumRateLimitGuard } from './rum-rate-limit.guard';
@@ -20,10 +26,17 @@ export class RumController {
   @Post()
   @HttpCode(204)
   @UseGuards(RumRateLimitGuard)
-  @ApiOperation({ summary: 'Real-user monitoring: web vitals and uncaught errors from the SPA (anonymous)' })
+  @ApiPublicOperation({
+    operationId: 'reportRum',
+    summary: 'Real-user monitoring: web vitals and uncaught errors from the SPA (anonymous)',
+    description:
+      'Becomes Prometheus histograms and counters labelled by SPA page; error messages are logged, ' +
+      'never used as labels. Small bodies only, rate limited per client.',
+  })
   @ApiResponse({ status: 204, description: 'Recorded' })
-  @ApiResponse({ status: 413, description: 'Report larger than the limit' })
-  @ApiResponse({ status: 429, description: 'Too many reports from this client' })
+  @ApiInvalidInput('Not a valid report; `fields` names what is wrong')
+  @ApiBodyRefusals()
+  @ApiRateLimited('Too many reports from this client')
   record(@Body() report: RumReportDto): void {
     const route = report.route;
     for (const v of report.vitals ?? []) {
