@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+  UseGuards,
+} from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
@@ -103,7 +114,8 @@ export class AuthController {
     try {
       return this.issue(reply, await this.auth.refresh(req.cookies[REFRESH_COOKIE.name]));
     } catch (err) {
-      this.clearCookie(reply);
+      // Only a refused token ends the cookie; an outage (503) keeps it, so the client retries.
+      if (err instanceof UnauthorizedException) this.clearCookie(reply);
       throw err;
     }
   }

@@ -90,6 +90,8 @@ function expectFastUnavailable(results: [string, Awaited<ReturnType<typeof api.s
     expect(res.status, `${name} ${summary}`).toBe(503);
     expect(res.headers.get('retry-after'), name).toBe('1');
     expect(res.body, name).toMatchObject({ statusCode: 503 });
+    // An outage never sets nor clears the refresh cookie: the client keeps its session and retries.
+    expect(res.headers.getSetCookie(), name).toEqual([]);
   }
   expect(slowest, summary).toBeLessThan(2000);
   return slowest;
