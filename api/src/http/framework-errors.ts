@@ -72,6 +72,10 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
         `x-request-id: ${requestId}\r\n` +
         `connection: close\r\n\r\n${body}`,
     );
+    // Closed once the answer is flushed, whatever the peer does: a half-open socket would keep
+    // the server (and its shutdown) waiting on a client that never hangs up.
+    socket.once('finish', () => socket.destroy());
+    setTimeout(() => socket.destroy(), 1000).unref();
   } else {
     socket.destroy(err);
   }
