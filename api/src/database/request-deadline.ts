@@ -3,9 +3,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool, PoolClient } from 'pg';
 
 /**
- * One database deadline per request. It starts when the request arrives and covers everything
- * the request does with the database: waiting for a pool slot, opening a connection, every
- * statement, BEGIN/COMMIT of any transaction (ours and the ones TypeORM opens for `save`).
+ * One database deadline per request's use of a connection. It starts when the request asks the
+ * pool for a connection and covers everything done on it until it is released: waiting for a
+ * pool slot, opening a connection, every statement, BEGIN/COMMIT of any transaction (ours and
+ * the ones TypeORM opens for `save`). It does not start at arrival: CPU work before the database
+ * (argon2 on a loaded replica) must not spend the budget and turn a healthy database into 503s.
  * When it passes, the connection in use is destroyed instead of waiting for ROLLBACK on a
  * database that no longer answers (which used to cost a second read timeout), so the request
  * fails at once with a "database unavailable" error (a 503 with Retry-After).
@@ -22,6 +24,8 @@ export class DatabaseDeadlineError extends Error {
 interface Deadline {
   /** performance.now() value after which no database work may continue. */
   at: number;
+  /** The budget each pool checkout gets (the checkout restarts `at`). */
+  budgetMs: number;
 }
 
 const current = new AsyncLocalStorage<Deadline>();
@@ -29,7 +33,7 @@ const DEADLINE = Symbol('databaseDeadline');
 
 /** Runs `fn` with a database deadline `ms` from now (outside HTTP requests, e.g. a job). */
 export function withDatabaseDeadline<T>(ms: number, fn: () => T): T {
-  return current.run({ at: performance.now() + ms }, fn);
+  return current.run({ at: performance.now() + ms, budgetMs: ms }, fn);
 }
 
 /** Milliseconds left for database work in this request; undefined when no deadline applies. */
@@ -46,7 +50,7 @@ export function remainingDatabaseMs(): number | undefined {
 export function registerRequestDeadline(app: FastifyInstance, budgetMs: number): void {
   type WithDeadline = FastifyRequest & { [DEADLINE]?: Deadline };
   app.addHook('onRequest', (req: WithDeadline, _reply, done) => {
-    req[DEADLINE] = { at: performance.now() + budgetMs };
+    req[DEADLINE] = { at: performance.now() + budgetMs, budgetMs };
     done();
   });
   app.addHook('preHandler', (req: WithDeadline, _reply, done) => {
@@ -81,11 +85,15 @@ export function applyRequestDeadlines(pool: Pool): void {
       release: (err?: Error | boolean) => void,
     ) => void,
   ) => {
-    const left = remainingDatabaseMs();
-    if (left === undefined)
-      return connect((err, client, release) => cb(err, client && bind(client), release));
-    if (left <= 0)
-      return process.nextTick(() => cb(new DatabaseDeadlineError('pool checkout'), undefined, noop));
+    const deadline = current.getStore();
+    // pg-pool hands a freed client to the next waiter from inside the releasing request's
+    // callbacks, so without this the waiter would run (and time its statements) under another
+    // request's deadline: the callback runs in the context of the request that asked.
+    if (deadline === undefined)
+      return connect((err, client, release) => current.exit(() => cb(err, client && bind(client), release)));
+    // Each checkout (one statement, or one whole transaction) gets the full budget.
+    deadline.at = performance.now() + deadline.budgetMs;
+    const left = deadline.budgetMs;
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;
@@ -99,7 +107,7 @@ export function applyRequestDeadlines(pool: Pool): void {
         return;
       }
       settled = true;
-      cb(err, client && bind(client), release);
+      current.run(deadline, () => cb(err, client && bind(client), release));
     });
   };
 
