@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp } from './app';
+import { buildApp } from './all-stacks';
 import type { InfraConfig } from './config';
 import type { SynthesizedStack, TfDocument } from './policy/tf-json';
 
