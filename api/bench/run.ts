@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { parse as parseYaml } from 'yaml';
 import { type LoadResult, runAtRate, runLoad } from './load';
 
 /**
@@ -88,6 +89,33 @@ function cpuMs(pid: number | undefined): number {
   }
 }
 
+/** A memory figure of a process from /proc/<pid>/status in MiB (VmRSS now, VmHWM = peak so far). */
+function memMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(
+      new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'),
+    );
+    return line ? Number(line[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The chart's memory request for the API in MiB: the bench checks the chart is sized on its figures. */
+function chartMemoryRequestMiB(): number {
+  const values = parseYaml(
+    readFileSync(join(DIST, '..', '..', 'helm', 'taskboard', 'values.yaml'), 'utf8'),
+  ) as {
+    api: { resources: { requests: { memory: string } } };
+  };
+  const m = /^(\d+)Mi$/.exec(values.api.resources.requests.memory);
+  if (!m)
+    throw new Error(
+      `helm/taskboard/values.yaml api.resources.requests.memory: expected <n>Mi, got ${values.api.resources.requests.memory}`,
+    );
+  return Number(m[1]);
+}
+
 async function measure(
   name: string,
   server: Server,
@@ -155,6 +183,7 @@ async function main(): Promise<void> {
     };
     const cached = await start(join(DIST, 'src', 'main.js'), apiEnv, byListening);
     servers.push(cached);
+    const bootRss = memMiB(cached.proc.pid, 'VmRSS');
     const email = `bench-${Date.now()}@example.com`;
     const password = 'bench password 123';
     const auth = await json<{ accessToken: string }>(`${cached.url}/api/auth/register`, {
@@ -243,6 +272,7 @@ async function main(): Promise<void> {
     console.log(
       `${rows.journey.name.padEnd(34)} ${f(journey.rps).padStart(8)} req/s   p50 ${f(journey.p50)} ms  p95 ${f(journey.p95)} ms  p99 ${f(journey.p99)} ms`,
     );
+    const cachedPeak = memMiB(cached.proc.pid, 'VmHWM');
     await stop(cached);
 
     const uncached = await start(
@@ -252,7 +282,13 @@ async function main(): Promise<void> {
     );
     servers.push(uncached);
     rows.uncachedList = await measure('api: list (cache off)', uncached, listOn(uncached));
+    const uncachedPeak = memMiB(uncached.proc.pid, 'VmHWM');
     await stop(uncached);
+    const peakRss = Math.max(cachedPeak, uncachedPeak);
+    const memoryRequest = chartMemoryRequestMiB();
+    console.log(
+      `\nmemory: api RSS after boot ${f(bootRss)} MiB; peak (VmHWM) ${f(cachedPeak)} MiB through the cached runs and the journey, ${f(uncachedPeak)} MiB with the cache off; chart request ${memoryRequest} MiB`,
+    );
 
     const targets: [string, number, string, boolean][] = [];
     const ratio = (a: Row, b: Row) => a.saturation.rps / b.saturation.rps;
@@ -295,6 +331,14 @@ async function main(): Promise<void> {
       journey.rps >= journeyRate * 0.98,
     );
     check('journey p95 (ms)', journey.p95, '< 50', journey.p95 < 50);
+    // The HPA scales at 80 % of the memory request: the bench's peak must stay below it, or the
+    // chart's request (helm/taskboard/values.yaml, derivation in its comments) is too small.
+    check(
+      'api peak RSS / chart memory request',
+      peakRss / memoryRequest,
+      '<= 0.80',
+      peakRss / memoryRequest <= 0.8,
+    );
     const failedRequests = Object.values(rows).reduce(
       (n, r) =>
         n +
@@ -312,6 +356,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       seconds: SECONDS,
       connections: CONNECTIONS,
+      memoryMiB: { boot: bootRss, cachedPeak, uncachedPeak, chartRequest: memoryRequest },
       rows,
       targets,
     };
