@@ -1,3 +1,4 @@
+import './tracing/register';
 import 'reflect-metadata';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from './app.factory';
@@ -8,6 +9,7 @@ import { createDataSource } from './database/data-source';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { runMigrationsLocked } from './database/migrate';
 import { startMetricsListener } from './metrics/metrics-listener';
+import { activeTracer, stopTracing } from './tracing/tracing';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -21,6 +23,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.http.logLevel);
+  if (activeTracer())
+    logger.info({ endpoint: config.tracing.endpoint, sampleRatio: config.tracing.sampleRatio }, 'tracing on');
 
   const embedded = config.database.url
     ? undefined
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
     await metricsListener?.close();
     await core.redis?.close();
     await embedded?.stop();
+    await stopTracing(); // exports the spans of the last requests
     logger.info('stopped');
     process.exit(0);
   };

@@ -3,6 +3,7 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { inSpan } from '../tracing/tracing';
 import { accessClaims } from './access-claims';
 import { SessionState } from './session-state';
 
@@ -40,8 +41,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   async validate(payload: unknown): Promise<AuthUser> {
     const claims = accessClaims(payload, this.maxLifetimeSeconds);
     if (!claims) throw new UnauthorizedException();
-    if (!(await this.sessions.isActive(claims.sid, claims.sub)))
-      throw new UnauthorizedException('Session ended');
+    const active = await inSpan('auth session check', {}, () =>
+      this.sessions.isActive(claims.sid, claims.sub),
+    );
+    if (!active) throw new UnauthorizedException('Session ended');
     return { id: claims.sub, sessionId: claims.sid };
   }
 }

@@ -83,6 +83,10 @@ const schema = z
     // What the public listener exposes (see `exposure` below).
     DOCS_ENABLED: bool.optional(),
     METRICS_PORT: int(0, 65535).optional(),
+
+    // Tracing (OTLP over HTTP); unset endpoint = off, at no cost on the request path.
+    TRACING_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+    TRACING_SAMPLE_RATIO: z.coerce.number().min(0).max(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -156,6 +160,8 @@ export interface AppConfig {
    * listener (same host), so the public one answers 404 there; unset: /metrics on the main one.
    */
   readonly exposure: { docsEnabled: boolean; metricsPort: number | undefined };
+  /** `endpoint` unset: no tracer is installed at all (tracing off). */
+  readonly tracing: { endpoint: string | undefined; sampleRatio: number };
 }
 
 /** The frontend workspace's build output, when it has been built. */
@@ -226,6 +232,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     exposure: {
       docsEnabled: e.DOCS_ENABLED ?? !production,
       metricsPort: e.METRICS_PORT ?? (production ? PRODUCTION_METRICS_PORT : undefined),
+    },
+    // 10 % of new traces in production (the collector's tail sampling keeps errors and slow ones
+    // among them); every trace locally. A caller's sampling decision always wins (parent-based).
+    tracing: {
+      endpoint: e.TRACING_OTLP_ENDPOINT,
+      sampleRatio: e.TRACING_SAMPLE_RATIO ?? (production ? 0.1 : 1),
     },
   };
 }

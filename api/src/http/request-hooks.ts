@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { UNMATCHED_ROUTE } from '@taskboard/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Lifecycle } from '../lifecycle/lifecycle';
 import type { AppMetrics } from '../metrics/app-metrics';
+import { activeTracer } from '../tracing/tracing';
 import { ALWAYS_HEADERS, API_PREFIX, NO_STORE } from './framework-errors';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -33,7 +43,8 @@ export function registerRequestHooks(
   accessLog: Logger,
 ): void {
   const inFlight = Symbol('inFlight');
-  type Tracked = FastifyRequest & { [inFlight]?: boolean; user?: { id?: string } };
+  const serverSpan = Symbol('serverSpan');
+  type Tracked = FastifyRequest & { [inFlight]?: boolean; [serverSpan]?: Span; user?: { id?: string } };
 
   app.addHook('onRequest', (req: Tracked, reply, done) => {
     req[inFlight] = true;
@@ -43,7 +54,30 @@ export function registerRequestHooks(
     if (req.url.startsWith(API_PREFIX)) reply.header('cache-control', NO_STORE);
     // While draining, ask keep-alive clients to reconnect (to another replica).
     if (lifecycle.draining) reply.header('connection', 'close');
-    done();
+    const tracer = activeTracer();
+    if (!tracer) return done();
+    // The server span, named by the route template (never the raw path: bounded and free of
+    // ids), continuing the caller's W3C trace context when it sends one.
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const route = routeLabel(req);
+    const span = tracer.startSpan(
+      `${req.method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': req.method, 'http.route': route, 'url.scheme': req.protocol },
+      },
+      parent,
+    );
+    req[serverSpan] = span;
+    context.with(trace.setSpan(parent, span), done);
+  });
+
+  // Body parsing resumes on the socket's own async context: re-enter the request's span so the
+  // guards, the handler and their database and cache calls are its children.
+  app.addHook('preHandler', (req: Tracked, _reply, done) => {
+    const span = req[serverSpan];
+    if (!span) return done();
+    context.with(trace.setSpan(context.active(), span), done);
   });
 
   const finish = (req: Tracked) => {
@@ -61,9 +95,18 @@ export function registerRequestHooks(
       { method: req.method, route, status_code: String(reply.statusCode) },
       seconds,
     );
+    const span = req[serverSpan];
+    const ids = span?.spanContext();
+    if (span) {
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
     accessLog.info(
       {
         reqId: req.id,
+        trace_id: ids?.traceId,
+        span_id: ids?.spanId,
         method: req.method,
         route,
         path: req.url.split('?')[0],
@@ -78,6 +121,11 @@ export function registerRequestHooks(
 
   app.addHook('onRequestAbort', (req: Tracked, done) => {
     finish(req);
+    const span = req[serverSpan];
+    if (span) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'client aborted' });
+      span.end();
+    }
     done();
   });
 }

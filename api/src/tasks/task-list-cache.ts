@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { TaskPage } from '@taskboard/contracts';
 import { AppCache } from '../cache/app-cache';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { inSpan } from '../tracing/tracing';
 import type { ListTasksQuery } from './dto/task.dto';
 
 const VERSION_TTL_MS = 86_400_000;
@@ -33,11 +34,14 @@ export class TaskListCache {
     // The version is settled BEFORE the page is loaded, and a reader never overwrites it: a page
     // is cached under V only if V was current when its load began, so a write that answered
     // before this read started (and replaced the version) can never be hidden by it.
-    const version = await this.currentVersion(userId);
+    const { version, hit } = await inSpan('cache tasks lookup', { 'cache.name': 'tasks' }, async () => {
+      const version = await this.currentVersion(userId);
+      if (version === undefined) return { version, hit: undefined };
+      return { version, hit: await this.cache.get<TaskPage>('tasks', pageKey(userId, version, query)) };
+    });
     if (version === undefined) return load();
-    const key = pageKey(userId, version, query);
-    const hit = await this.cache.get<TaskPage>('tasks', key);
     if (hit) return hit;
+    const key = pageKey(userId, version, query);
     const page = await load();
     await this.cache.set('tasks', key, page, this.ttlMs);
     return page;

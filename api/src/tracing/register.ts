@@ -1,0 +1,13 @@
+import { loadConfig } from '../config/config';
+import { startTracing } from './tracing';
+
+/**
+ * Imported first by main.ts: tracing must start before `pg` and the Redis client are first
+ * required, because their instrumentations patch them as they load. An invalid configuration
+ * starts nothing here; main's own loadConfig then reports it and exits.
+ */
+try {
+  startTracing({ ...loadConfig().tracing, serviceName: 'taskboard-api' });
+} catch {
+  // reported by main
+}
