@@ -55,7 +55,7 @@ export function startTracing(config: TracingConfig, exporter?: SpanExporter): bo
   if (!exporter && !config.endpoint) return false;
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
+    sampler: samplerFor(config.sampleRatio),
     spanProcessors: [
       new BatchSpanProcessor({
         exporter: exporter ?? new OTLPTraceExporter({ url: config.endpoint }),
@@ -79,6 +79,16 @@ export function startTracing(config: TracingConfig, exporter?: SpanExporter): bo
   });
   active = { tracer: provider.getTracer('taskboard-api'), provider, disableInstrumentations };
   return true;
+}
+
+/**
+ * Parent-based: a span inside a recorded trace is recorded, and an unsampled caller is honoured.
+ * A caller asking for recording (the SPA always does) gets the same ratio as a new trace, decided
+ * on the trace id, so every service with this ratio keeps or drops the same traces whole.
+ */
+export function samplerFor(ratio: number): ParentBasedSampler {
+  const byTraceId = new TraceIdRatioBasedSampler(ratio);
+  return new ParentBasedSampler({ root: byTraceId, remoteParentSampled: byTraceId });
 }
 
 /** Exports every ended span now (tests; the batch processor otherwise sends once a second). */

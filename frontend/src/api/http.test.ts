@@ -44,6 +44,17 @@ describe('request', () => {
     expect(s.refresh).toHaveBeenCalledTimes(1);
     expect(calls.map((c) => c.headers.authorization)).toEqual(['Bearer old', 'Bearer new']);
     expect(s.expired).not.toHaveBeenCalled();
+    // The retry belongs to the same user action: one trace.
+    expect(calls[0]!.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(calls[1]!.headers.traceparent).toBe(calls[0]!.headers.traceparent);
+  });
+
+  it('starts a new trace for every call', async () => {
+    sessionWith('t1', null);
+    const { calls } = mockFetch({ 'GET /api/tasks': { status: 200, body: { items: [] } } });
+    await request('GET', '/api/tasks');
+    await request('GET', '/api/tasks');
+    expect(calls[0]!.headers.traceparent).not.toBe(calls[1]!.headers.traceparent);
   });
 
   it('ends the session when the renewed token is refused too (no loop)', async () => {

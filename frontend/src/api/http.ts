@@ -1,5 +1,6 @@
 import type { ApiError } from '@taskboard/contracts';
 import { reportProblem, reportReachable } from '../shared/connectivity';
+import { newTraceparent } from './trace-context';
 
 /** The API answered with an error status; `fields` carries its per-field validation messages. */
 export class ApiRequestError extends Error {
@@ -48,8 +49,14 @@ export interface RequestOptions {
   bearer?: string | null;
 }
 
-async function send(method: string, url: string, body: unknown, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+async function send(
+  method: string,
+  url: string,
+  body: unknown,
+  token: string | null,
+  traceparent: string,
+): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json', traceparent };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
   let res: Response;
@@ -89,15 +96,18 @@ export async function request<T>(method: string, path: string, options: RequestO
   const query = Object.entries(options.query ?? {}).filter(([, v]) => v !== undefined && v !== '');
   const url = query.length ? `${path}?${new URLSearchParams(query.map(([k, v]) => [k, String(v)]))}` : path;
 
+  // One trace per call: its retry after a token renewal is part of the same user action.
+  const traceparent = newTraceparent();
   let res = await send(
     method,
     url,
     options.body,
     auth ? (session?.token() ?? null) : (options.bearer ?? null),
+    traceparent,
   );
   if (res.status === 401 && auth && session) {
     const renewed = await session.refresh();
-    if (renewed) res = await send(method, url, options.body, session.token());
+    if (renewed) res = await send(method, url, options.body, session.token(), traceparent);
     if (!renewed || res.status === 401) {
       session.expired();
       throw await errorFrom(res);
