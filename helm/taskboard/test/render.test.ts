@@ -120,3 +120,29 @@ describe('inputs the installing stack must give', () => {
     expect(refs).toContain('"name":"owner-creds"');
   });
 });
+
+describe('tracing', () => {
+  const apiEnv = (objects: K8sObject[]) =>
+    find(objects, 'Deployment', 'taskboard-api')[0]!.spec.template.spec.containers[0].env as {
+      name: string;
+      value?: string;
+    }[];
+
+  it('is off by default: no tracing variable reaches the API', () => {
+    expect(apiEnv(render('prod')).filter((e) => e.name.startsWith('TRACING_'))).toEqual([]);
+  });
+
+  it('with an endpoint, the API gets it and the sampling ratio', () => {
+    const env = apiEnv(
+      render('prod', [
+        '--set',
+        'api.tracing.otlpEndpoint=http://otel-collector.observability.svc:4318/v1/traces',
+      ]),
+    );
+    expect(env).toContainEqual({
+      name: 'TRACING_OTLP_ENDPOINT',
+      value: 'http://otel-collector.observability.svc:4318/v1/traces',
+    });
+    expect(env).toContainEqual({ name: 'TRACING_SAMPLE_RATIO', value: '0.1' });
+  });
+});
