@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse as parseYaml } from 'yaml';
@@ -290,6 +292,46 @@ async function main(): Promise<void> {
       `\nmemory: api RSS after boot ${f(bootRss)} MiB; peak (VmHWM) ${f(cachedPeak)} MiB through the cached runs and the journey, ${f(uncachedPeak)} MiB with the cache off; chart request ${memoryRequest} MiB`,
     );
 
+    // Tracing's cost: the cached list on two identical APIs, one with tracing off and one
+    // exporting at 10 % to a local OTLP sink, measured in alternation (A/B/A/B/A/B) so machine
+    // drift hits both alike. Summed completed requests and CPU over the three rounds each.
+    const sink = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+    const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/v1/traces`;
+    const tracingOff = await start(join(DIST, 'src', 'main.js'), apiEnv, byListening);
+    servers.push(tracingOff);
+    const tracingOn = await start(
+      join(DIST, 'src', 'main.js'),
+      { ...apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0.1' },
+      byListening,
+    );
+    servers.push(tracingOn);
+    const ab = { off: { requests: 0, cpuMs: 0 }, on: { requests: 0, cpuMs: 0 } };
+    const roundSeconds = Math.max(2, Math.round(SECONDS / 2));
+    for (const s of [tracingOff, tracingOn]) await runLoad({ ...listOn(s), seconds: 1 }); // warm-up
+    for (let round = 0; round < 3; round++) {
+      for (const [arm, s] of [
+        ['off', tracingOff],
+        ['on', tracingOn],
+      ] as const) {
+        const cpu = cpuMs(s.proc.pid);
+        const r = await runLoad({ ...listOn(s), connections: CONNECTIONS, seconds: roundSeconds });
+        ab[arm].requests += r.rps * roundSeconds;
+        ab[arm].cpuMs += cpuMs(s.proc.pid) - cpu;
+      }
+    }
+    await stop(tracingOff);
+    await stop(tracingOn);
+    sink.close();
+    const tracingLoss = 1 - ab.on.requests / ab.off.requests;
+    const cpuPerReq = (a: { requests: number; cpuMs: number }) => (a.cpuMs * 1000) / a.requests;
+    console.log(
+      `tracing A/B (cached list, 3 x ${roundSeconds}s each, alternating): off ${f(ab.off.requests / (3 * roundSeconds))} req/s ${f(cpuPerReq(ab.off))} µs CPU/req; on at 10 % ${f(ab.on.requests / (3 * roundSeconds))} req/s ${f(cpuPerReq(ab.on))} µs CPU/req; throughput loss ${f(tracingLoss * 100)} %`,
+    );
+
     const targets: [string, number, string, boolean][] = [];
     const ratio = (a: Row, b: Row) => a.saturation.rps / b.saturation.rps;
     const check = (name: string, value: number, goal: string, ok: boolean) =>
@@ -331,6 +373,7 @@ async function main(): Promise<void> {
       journey.rps >= journeyRate * 0.98,
     );
     check('journey p95 (ms)', journey.p95, '< 50', journey.p95 < 50);
+    check('tracing on (10 %) throughput loss (%)', tracingLoss * 100, '<= 5', tracingLoss <= 0.05);
     // The HPA scales at 80 % of the memory request: the bench's peak must stay below it, or the
     // chart's request (helm/taskboard/values.yaml, derivation in its comments) is too small.
     check(
@@ -356,6 +399,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       seconds: SECONDS,
       connections: CONNECTIONS,
+      tracingAb: { ...ab, roundSeconds, lossRatio: tracingLoss },
       memoryMiB: { boot: bootRss, cachedPeak, uncachedPeak, chartRequest: memoryRequest },
       rows,
       targets,
