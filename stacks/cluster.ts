@@ -300,7 +300,11 @@ export class ClusterStack extends TaskboardStack {
       workloadLogs.group.name,
       'CloudWatch log group Fluent Bit writes every non-app container log to',
     );
-    this.output('app_log_group', appLogs.group.name, "CloudWatch log group Fluent Bit writes the app's logs to");
+    this.output(
+      'app_log_group',
+      appLogs.group.name,
+      "CloudWatch log group Fluent Bit writes the app's logs to",
+    );
     this.output('lb_controller_role_arn', roles.lbController.arn, 'IRSA role: aws-load-balancer-controller');
     this.output('cluster_autoscaler_role_arn', roles.autoscaler.arn, 'IRSA role: cluster-autoscaler');
     this.output('fluent_bit_role_arn', roles.fluentBit.arn, 'IRSA role: fluent-bit');

@@ -174,10 +174,8 @@ export class PlatformStack extends TaskboardStack {
     });
 
     // --- Releases -------------------------------------------------------------------------------
-    const release = (
-      id: string,
-      props: Omit<ConstructorParameters<typeof PlatformRelease>[2], 'provider'>,
-    ) => new PlatformRelease(this, id, { provider: k8s.helm, ...props }).release;
+    const release = (id: string, props: Omit<ConstructorParameters<typeof PlatformRelease>[2], 'provider'>) =>
+      new PlatformRelease(this, id, { provider: k8s.helm, ...props }).release;
 
     // The CRDs first, as their own release: templates, not crds/, so upgrades upgrade them.
     const crds = release('prometheus-operator-crds', {
@@ -309,11 +307,31 @@ export class PlatformStack extends TaskboardStack {
       dependsOn: [ns.chaosMesh],
     });
 
-    this.output('monitoring_namespace', NAMESPACES.monitoring, 'Namespace of Prometheus, Alertmanager, Grafana');
-    this.output('kube_prometheus_stack_release', KPS_RELEASE, 'Release label the app chart puts on its monitors');
-    this.output('cluster_secret_store', CLUSTER_SECRET_STORE, 'ClusterSecretStore the app chart reads through');
-    this.output('grafana_admin_secret_arn', grafanaAdmin.secret.arn, 'Secrets Manager entry of the Grafana admin');
+    this.output(
+      'monitoring_namespace',
+      NAMESPACES.monitoring,
+      'Namespace of Prometheus, Alertmanager, Grafana',
+    );
+    this.output(
+      'kube_prometheus_stack_release',
+      KPS_RELEASE,
+      'Release label the app chart puts on its monitors',
+    );
+    this.output(
+      'cluster_secret_store',
+      CLUSTER_SECRET_STORE,
+      'ClusterSecretStore the app chart reads through',
+    );
+    this.output(
+      'grafana_admin_secret_arn',
+      grafanaAdmin.secret.arn,
+      'Secrets Manager entry of the Grafana admin',
+    );
     this.output('alerts_ticket_topic_arn', ticketTopic.arn, 'SNS topic of ticket-severity alerts');
-    this.output('alertmanager_heartbeat_topic_arn', heartbeatTopic.arn, 'SNS topic of the Watchdog heartbeat');
+    this.output(
+      'alertmanager_heartbeat_topic_arn',
+      heartbeatTopic.arn,
+      'SNS topic of the Watchdog heartbeat',
+    );
   }
 }

@@ -12,7 +12,10 @@ export interface ExternalSecretsValues {
  * that may read only our secrets. Its CRDs are chart templates (installCRDs), so a chart upgrade
  * upgrades them; the ClusterSecretStore itself is in helm/platform-secrets (installed after it).
  */
-export function externalSecretsValues(serviceAccount: { name: string }, roleArn: string): ExternalSecretsValues {
+export function externalSecretsValues(
+  serviceAccount: { name: string },
+  roleArn: string,
+): ExternalSecretsValues {
   return {
     installCRDs: true,
     serviceAccount: { create: true, name: serviceAccount.name, annotations: irsaAnnotations(roleArn) },

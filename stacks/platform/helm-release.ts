@@ -1,5 +1,5 @@
-import { Release } from '@cdktf/provider-helm/lib/release';
 import type { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';

@@ -18,6 +18,9 @@ export interface PlatformSecretsValues {
   externalSecrets: PlatformExternalSecret[];
 }
 
-export function platformSecretsValues(region: string, externalSecrets: PlatformExternalSecret[]): PlatformSecretsValues {
+export function platformSecretsValues(
+  region: string,
+  externalSecrets: PlatformExternalSecret[],
+): PlatformSecretsValues {
   return { region, clusterSecretStore: CLUSTER_SECRET_STORE, refreshInterval: '1h', externalSecrets };
 }
