@@ -39,6 +39,13 @@ export const SUBCHARTS = {
   },
 } as const satisfies Partial<Record<ChartName, Record<string, string>>>;
 
+/** Repositories of those subcharts, for `make chart-values` (helm show values of each). */
+export const SUBCHART_REPOSITORIES: Record<string, string> = {
+  grafana: 'https://grafana-community.github.io/helm-charts',
+  'kube-state-metrics': 'https://prometheus-community.github.io/helm-charts',
+  'prometheus-node-exporter': 'https://prometheus-community.github.io/helm-charts',
+};
+
 /**
  * Our own small chart (ClusterSecretStore + the platform's ExternalSecrets), by path relative to
  * the directory Terraform runs in (cdktf.out/stacks/<env>-platform), like the bootstrap state path.
