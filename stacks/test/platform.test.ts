@@ -44,13 +44,13 @@ const values = (d: TfDocument, name: string): Values => parse((release(d, name).
 function trustedSubject(cluster: TfDocument, output: string): string {
   const roleRef = String((cluster.output as Record<string, Block>)[output]?.value);
   const roleName = /aws_iam_role\.([^.]+)\.arn/.exec(roleRef)?.[1];
-  const role = (cluster.resource?.aws_iam_role ?? {})[roleName ?? ''];
+  const role = cluster.resource?.aws_iam_role?.[roleName ?? ''];
   const trustName = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(
     String(role?.assume_role_policy),
   )?.[1];
-  const trust = (cluster.data?.aws_iam_policy_document ?? {})[trustName ?? ''];
+  const trust = cluster.data?.aws_iam_policy_document?.[trustName ?? ''];
   const sub = (block(trust?.statement).condition as Block[]).find((c) => String(c.variable).endsWith(':sub'));
-  return (sub?.values as string[])[0]!;
+  return ((sub?.values ?? []) as string[])[0]!;
 }
 
 describe.each(envs)('%s: platform releases', (env) => {
@@ -187,9 +187,9 @@ describe.each(envs)('%s: platform releases', (env) => {
     expect(String(sub?.variable)).toContain('data.aws_eks_cluster.k8s_cluster');
     expect(String(role.name)).toBe(`taskboard-${env}-alertmanager`);
     const perms = data(d, 'aws_iam_policy_document').find((p) => JSON.stringify(p).includes('PublishAlerts'));
-    const publish = (perms?.statement as Block[]).find((s) => s.sid === 'PublishAlerts');
+    const publish = ((perms?.statement ?? []) as Block[]).find((s) => s.sid === 'PublishAlerts');
     expect(publish?.actions).toEqual(['sns:Publish']);
-    expect((publish?.resources as string[]).map((r) => r.split('.')[1])).toEqual([
+    expect(((publish?.resources ?? []) as string[]).map((r) => r.split('.')[1])).toEqual([
       'ticket-topic',
       'heartbeat-topic',
     ]);
