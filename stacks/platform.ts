@@ -206,10 +206,10 @@ export class PlatformStack extends TaskboardStack {
           name: MONITORING_SECRETS.grafanaAdmin.name,
           namespace: NAMESPACES.monitoring,
           remoteKey: grafanaAdmin.secret.name,
-          properties: {
-            [MONITORING_SECRETS.grafanaAdmin.userKey]: 'username',
-            [MONITORING_SECRETS.grafanaAdmin.passwordKey]: 'password',
-          },
+          properties: [
+            { secretKey: MONITORING_SECRETS.grafanaAdmin.userKey, property: 'username' },
+            { secretKey: MONITORING_SECRETS.grafanaAdmin.passwordKey, property: 'password' },
+          ],
         },
         {
           name: MONITORING_SECRETS.alertmanagerReceivers,

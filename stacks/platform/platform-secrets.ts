@@ -6,8 +6,8 @@ export interface PlatformExternalSecret {
   namespace: string;
   /** Secrets Manager secret name. */
   remoteKey: string;
-  /** Target Secret key -> JSON property of the remote secret; absent: every property becomes a key. */
-  properties?: Record<string, string>;
+  /** Target Secret keys and the JSON property each is read from; absent: every property becomes a key. */
+  properties?: { secretKey: string; property: string }[];
 }
 
 /** Values of helm/platform-secrets (its values.yaml documents each key). */

@@ -52,9 +52,10 @@ const readDefaults = (name: string, version: string) =>
   parse(readFileSync(join(VALUES_DIR, `${name}-${version}.yaml`), 'utf8')) as unknown;
 
 let files: Map<string, SynthesizedFile>;
+// A whole-app synth takes seconds on a loaded shared machine: a generous hook timeout.
 beforeAll(() => {
   files = synthAll();
-});
+}, 180_000);
 
 describe('values-key helpers', () => {
   it('finds leaf paths and refuses a key the defaults do not have, or one below a scalar', () => {

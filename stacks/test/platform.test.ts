@@ -26,9 +26,10 @@ const remote = (stack: string, output: string) =>
   ref(`data.terraform_remote_state.${stack}.outputs.${output}`);
 
 let files: Map<string, SynthesizedFile>;
+// A whole-app synth takes seconds on a loaded shared machine: a generous hook timeout.
 beforeAll(() => {
   files = synthAll();
-});
+}, 180_000);
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed Helm values are free-form YAML
 type Values = any;
@@ -423,7 +424,7 @@ describe('platform stack order', () => {
       expect(seen).toContain(`${env}-network`);
       expect(seen).toContain(`${env}-data`);
     }
-  });
+  }, 120_000);
 });
 
 describe('helm/platform-secrets renders what the app chart and external-secrets expect', () => {
@@ -453,21 +454,10 @@ describe('helm/platform-secrets renders what the app chart and external-secrets 
         service: 'SecretsManager',
         region: remote('cluster', 'aws_region'),
       });
+      const key = expect.stringContaining('aws_secretsmanager_secret.grafana-admin_secret_');
       expect(objects[1].spec.data).toEqual([
-        {
-          secretKey: 'admin-password',
-          remoteRef: {
-            key: expect.stringContaining('aws_secretsmanager_secret.grafana-admin_secret_'),
-            property: 'password',
-          },
-        },
-        {
-          secretKey: 'admin-user',
-          remoteRef: {
-            key: expect.stringContaining('aws_secretsmanager_secret.grafana-admin_secret_'),
-            property: 'username',
-          },
-        },
+        { secretKey: 'admin-user', remoteRef: { key, property: 'username' } },
+        { secretKey: 'admin-password', remoteRef: { key, property: 'password' } },
       ]);
       expect(objects[2].spec.dataFrom).toEqual([
         { extract: { key: ref('aws_secretsmanager_secret.alertmanager-receivers.name') } },
