@@ -70,6 +70,10 @@ snapshot-infra: $(INFRA_JS) ## Regenerate the committed JSON snapshot (stacks/__
 check-versions: $(INFRA_JS) ## Ask AWS whether every version ENV pins is still offered (table; exit 1 on a dead pin): make check-versions ENV=dev
 	node $(INFRA_TOOLS)/check-versions.js $(ENV)
 
+.PHONY: chart-values
+chart-values: $(INFRA_JS) tools ## Fetch the pinned platform charts' default values (helm show values) for the values-key test when ../shared is absent
+	node $(INFRA_TOOLS)/chart-values.js
+
 .PHONY: bench-infra
 bench-infra: $(INFRA_JS) ## Time our synth against the naive root-import path under the cdktf CLI (targets enforced)
 	node $(INFRA_TOOLS)/bench.js

@@ -5,6 +5,7 @@ import { ENVIRONMENTS, type InfraConfig } from './config';
 import type { TaskboardStack } from './constructs/taskboard-stack';
 import { DataStack } from './data';
 import { NetworkStack } from './network';
+import { PlatformStack } from './platform';
 import { RegistryStack } from './registry';
 
 /** Every stack of every environment, in apply order. */
@@ -20,6 +21,7 @@ export function buildApp(config: InfraConfig, outdir?: string): { app: App; stac
       new DataStack(app, c),
       new ClusterStack(app, c),
       new RegistryStack(app, c),
+      new PlatformStack(app, c),
     ];
     // Remote-state reads are invisible to the cdktf CLI; declaring the order lets
     // `cdktf deploy`/`destroy` with several stacks walk them correctly.

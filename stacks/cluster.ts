@@ -21,6 +21,7 @@ import { logsServiceStatement, StackKey } from './constructs/kms-key';
 import { EncryptedLogGroup } from './constructs/log-group';
 import { TaskboardStack } from './constructs/taskboard-stack';
 import { clusterName } from './network';
+import { platformSecretArnPattern } from './platform/names';
 
 const MANAGED = 'arn:aws:iam::aws:policy';
 const CLUSTER_ADMIN = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
@@ -80,6 +81,13 @@ export class ClusterStack extends TaskboardStack {
     });
     const workloadLogs = new EncryptedLogGroup(this, 'workload-logs', {
       name: `/aws/eks/${name}/workloads`,
+      retentionDays: env.logRetentionDays,
+      kmsKeyArn: key.key.arn,
+    });
+    // The app's own logs apart from the cluster's add-ons: Logs Insights queries and metric
+    // filters on the app never scan the (much larger) add-on stream.
+    const appLogs = new EncryptedLogGroup(this, 'app-logs', {
+      name: `/aws/eks/${name}/app`,
       retentionDays: env.logRetentionDays,
       kmsKeyArn: key.key.arn,
     });
@@ -153,7 +161,7 @@ export class ClusterStack extends TaskboardStack {
         statements: clusterAutoscalerStatements(name),
       }),
       fluentBit: irsa('fluent-bit', SERVICE_ACCOUNTS.fluentBit, {
-        statements: fluentBitStatements(workloadLogs.group.arn),
+        statements: fluentBitStatements([workloadLogs.group.arn, appLogs.group.arn]),
       }),
       externalSecrets: irsa('external-secrets', SERVICE_ACCOUNTS.externalSecrets, {
         statements: externalSecretsStatements(
@@ -163,6 +171,9 @@ export class ClusterStack extends TaskboardStack {
             data.getString('db_app_secret_arn'),
             data.getString('redis_auth_secret_arn'),
             data.getString('jwt_secret_arn'),
+            // Secrets the platform stack creates later (Grafana admin, Alertmanager receivers),
+            // by name prefix since their ARNs do not exist yet when this stack is applied.
+            platformSecretArnPattern(env, this.accountId),
           ],
           data.getString('data_kms_key_arn'),
           env.region,
@@ -284,7 +295,16 @@ export class ClusterStack extends TaskboardStack {
     this.output('oidc_provider_arn', oidc.arn, 'IAM OIDC provider of the cluster (IRSA)');
     this.output('node_role_arn', nodeRole.role.arn, 'IAM role of the managed node groups');
     this.output('cluster_kms_key_arn', key.key.arn, 'KMS key for Kubernetes secrets and cluster logs');
-    this.output('workload_log_group', workloadLogs.group.name, 'CloudWatch log group Fluent Bit writes to');
+    this.output(
+      'workload_log_group',
+      workloadLogs.group.name,
+      'CloudWatch log group Fluent Bit writes every non-app container log to',
+    );
+    this.output(
+      'app_log_group',
+      appLogs.group.name,
+      "CloudWatch log group Fluent Bit writes the app's logs to",
+    );
     this.output('lb_controller_role_arn', roles.lbController.arn, 'IRSA role: aws-load-balancer-controller');
     this.output('cluster_autoscaler_role_arn', roles.autoscaler.arn, 'IRSA role: cluster-autoscaler');
     this.output('fluent_bit_role_arn', roles.fluentBit.arn, 'IRSA role: fluent-bit');

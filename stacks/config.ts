@@ -7,7 +7,7 @@ export const ENVIRONMENTS = ['dev', 'prod'] as const;
 export type EnvName = (typeof ENVIRONMENTS)[number];
 
 /** Stacks in apply order; `day1`, `plan` and `destroy` (reversed) walk this list. */
-export const STACK_ORDER = ['bootstrap', 'network', 'data', 'cluster', 'registry'] as const;
+export const STACK_ORDER = ['bootstrap', 'network', 'data', 'cluster', 'registry', 'platform'] as const;
 export type StackName = (typeof STACK_ORDER)[number];
 
 export type DatabaseEngine = 'rds' | 'aurora-serverless-v2';
@@ -82,6 +82,20 @@ export interface RegistryConfig {
   keepLastImages: number;
 }
 
+/** Sizing of the cluster add-ons the platform stack installs (stacks/platform.ts). */
+export interface PlatformConfig {
+  /** Prometheus TSDB retention, e.g. "15d" (Prometheus duration: number + h, d or w). */
+  prometheusRetention: string;
+  /** gp3 PersistentVolume per Prometheus replica; must hold `prometheusRetention` of samples. */
+  prometheusStorageGb: number;
+  prometheusReplicas: number;
+  alertmanagerReplicas: number;
+  /** Fluent Bit's on-disk buffer per output while CloudWatch is unreachable (storage.total_limit_size). */
+  fluentBitBufferLimit: string;
+  /** Namespace of the taskboard app: its logs go to the app log group, everything else to workloads. */
+  appNamespace: string;
+}
+
 export interface EnvConfig {
   name: EnvName;
   project: string;
@@ -97,6 +111,7 @@ export interface EnvConfig {
   cache: CacheConfig;
   cluster: ClusterConfig;
   registry: RegistryConfig;
+  platform: PlatformConfig;
 }
 
 export type InfraConfig = Record<EnvName, EnvConfig>;
@@ -122,6 +137,9 @@ const ADDON_VERSIONS_1_35: Record<EksAddonName, string> = {
  * every later plan try to downgrade. The provider reports the running one as engine_version_actual.
  */
 const POSTGRES_MAJOR = '17';
+
+/** Namespace the app stack installs helm/taskboard into (also used by `make chart-template`). */
+const APP_NAMESPACE = 'taskboard';
 
 const REGION = 'eu-west-1';
 const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
@@ -173,6 +191,14 @@ export function defaultConfig(): InfraConfig {
         addons: ADDON_VERSIONS_1_35,
       },
       registry: { repositories: ['api', 'frontend'], keepLastImages: 20 },
+      platform: {
+        prometheusRetention: '7d',
+        prometheusStorageGb: 20,
+        prometheusReplicas: 1,
+        alertmanagerReplicas: 1,
+        fluentBitBufferLimit: '1G',
+        appNamespace: APP_NAMESPACE,
+      },
     },
     prod: {
       name: 'prod',
@@ -213,6 +239,15 @@ export function defaultConfig(): InfraConfig {
         addons: ADDON_VERSIONS_1_35,
       },
       registry: { repositories: ['api', 'frontend'], keepLastImages: 50 },
+      // Two Prometheus and three Alertmanager replicas: a node drain never blinds or mutes us.
+      platform: {
+        prometheusRetention: '30d',
+        prometheusStorageGb: 100,
+        prometheusReplicas: 2,
+        alertmanagerReplicas: 3,
+        fluentBitBufferLimit: '5G',
+        appNamespace: APP_NAMESPACE,
+      },
     },
   };
 }
@@ -352,12 +387,34 @@ export function validateConfig(config: InfraConfig): string[] {
     }
     if (k.onDemand.minSize < 1) p('cluster.onDemand.minSize', 'must be >= 1 (system pods need a base)');
     if (c.registry.keepLastImages < 1) p('registry.keepLastImages', 'must be >= 1');
+    problems.push(...validatePlatform(env, c.platform));
   }
   const [dev, prod] = [config.dev.network.vpcCidr, config.prod.network.vpcCidr];
   if (isCidr(dev) && isCidr(prod) && cidrsOverlap(dev, prod)) {
     problems.push(
       `dev.network.vpcCidr "${dev}" and prod.network.vpcCidr "${prod}" overlap: each environment needs its own range (peering, transit gateway)`,
     );
+  }
+  return problems;
+}
+
+function validatePlatform(env: EnvName, pl: PlatformConfig): string[] {
+  const problems: string[] = [];
+  const p = (field: string, message: string) => problems.push(`${env}.platform.${field} ${message}`);
+  if (!/^[1-9]\d*[hdw]$/.test(pl.prometheusRetention)) {
+    p('prometheusRetention', `must be a Prometheus duration like "15d", got "${pl.prometheusRetention}"`);
+  }
+  if (!Number.isInteger(pl.prometheusStorageGb) || pl.prometheusStorageGb < 10) {
+    p('prometheusStorageGb', 'must be an integer >= 10');
+  }
+  if (pl.prometheusReplicas < 1 || pl.alertmanagerReplicas < 1) {
+    p('prometheusReplicas/alertmanagerReplicas', 'must be >= 1');
+  }
+  if (!/^[1-9]\d*[MG]$/.test(pl.fluentBitBufferLimit)) {
+    p('fluentBitBufferLimit', `must be a size like "512M" or "5G", got "${pl.fluentBitBufferLimit}"`);
+  }
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(pl.appNamespace)) {
+    p('appNamespace', `is not a Kubernetes namespace name: "${pl.appNamespace}"`);
   }
   return problems;
 }

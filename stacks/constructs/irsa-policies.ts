@@ -263,14 +263,17 @@ export function clusterAutoscalerStatements(cluster: string): Statement[] {
   ];
 }
 
-/** Fluent Bit: write streams of the one workloads log group (created, with retention, by Terraform). */
-export function fluentBitStatements(logGroupArn: string): Statement[] {
+/**
+ * Fluent Bit: write streams of our log groups (created, with retention, by Terraform). No
+ * logs:CreateLogGroup: a group Fluent Bit created would have no retention and no KMS key.
+ */
+export function fluentBitStatements(logGroupArns: string[]): Statement[] {
   return [
     {
       sid: 'WriteWorkloadLogs',
       effect: 'Allow',
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [logGroupArn, `${logGroupArn}:*`],
+      resources: logGroupArns.flatMap((arn) => [arn, `${arn}:*`]),
     },
   ];
 }

@@ -4,6 +4,8 @@ import { ACCESS_LOG_BUCKET_TAG } from '../bootstrap';
 import { CONTROL_PLANE_LOG_TYPES } from '../cluster';
 import { KEY_ADMIN_SID } from '../constructs/kms-key';
 import { SUPPORT_CALENDAR } from '../versions/support-calendar';
+import { HELM_RULES, KUBERNETES_AUTH_RULES } from './helm-rules';
+import { type PolicyRule, rule } from './rule-kit';
 import {
   type Block,
   block,
@@ -20,23 +22,7 @@ import {
   type TfDocument,
 } from './tf-json';
 
-export interface Finding {
-  rule: string;
-  stack: string;
-  address: string;
-  message: string;
-}
-
-export interface RuleResult {
-  checked: number;
-  findings: Finding[];
-}
-
-export interface PolicyRule {
-  id: string;
-  rationale: string;
-  check(stack: SynthesizedStack): RuleResult;
-}
+export type { Finding, PolicyRule, RuleResult } from './rule-kit';
 
 /** Security groups allowed to take 0.0.0.0/0 on 80/443 carry this tag (the public ALB only). */
 export const PUBLIC_ALB_TAG = { key: 'taskboard:exposure', value: 'public-alb' } as const;
@@ -52,34 +38,6 @@ export const DOCUMENTED_WILDCARDS: Record<string, string> = {
 
 /** Managed policies that grant (near) administrator rights; never attached by these stacks. */
 const FORBIDDEN_MANAGED = ['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess'];
-
-/** Small helper that counts what a rule examined and collects its findings. */
-function ruleCheck(id: string, stack: SynthesizedStack) {
-  const result: RuleResult = { checked: 0, findings: [] };
-  return {
-    result,
-    expect(entry: Pick<Entry, 'address'>, ok: boolean, message: string) {
-      result.checked += 1;
-      if (!ok) result.findings.push({ rule: id, stack: stack.name, address: entry.address, message });
-    },
-  };
-}
-
-function rule(
-  id: string,
-  rationale: string,
-  body: (doc: TfDocument, c: ReturnType<typeof ruleCheck>) => void,
-): PolicyRule {
-  return {
-    id,
-    rationale,
-    check(stack) {
-      const c = ruleCheck(id, stack);
-      body(stack.doc, c);
-      return c.result;
-    },
-  };
-}
 
 const isTrue = (v: Json | undefined) => v === true || v === 'true';
 const isSet = (v: Json | undefined) => typeof v === 'string' && v.length > 0;
@@ -591,6 +549,8 @@ export const RULES: PolicyRule[] = [
       }
     },
   ),
+  ...HELM_RULES,
+  ...KUBERNETES_AUTH_RULES,
 ];
 
 /** Runs every rule on every stack. */

@@ -89,6 +89,20 @@ describe('config: review fixes', () => {
     ]);
   });
 
+  it('validates the platform sizing, naming each field', () => {
+    const c = defaultConfig();
+    c.prod.platform.prometheusRetention = '30 days';
+    c.prod.platform.prometheusStorageGb = 5;
+    c.dev.platform.fluentBitBufferLimit = 'unlimited';
+    c.dev.platform.appNamespace = 'Taskboard_App';
+    expect(validateConfig(c)).toEqual([
+      'dev.platform.fluentBitBufferLimit must be a size like "512M" or "5G", got "unlimited"',
+      'dev.platform.appNamespace is not a Kubernetes namespace name: "Taskboard_App"',
+      'prod.platform.prometheusRetention must be a Prometheus duration like "15d", got "30 days"',
+      'prod.platform.prometheusStorageGb must be an integer >= 10',
+    ]);
+  });
+
   it('detects CIDR overlap exactly', () => {
     expect(cidrsOverlap('10.0.0.0/16', '10.0.255.0/24')).toBe(true);
     expect(cidrsOverlap('10.0.0.0/16', '10.1.0.0/16')).toBe(false);

@@ -56,6 +56,13 @@ const EXPECTED: Record<string, RegExp[]> = {
     /^resource\.aws_launch_template\.node-template\.block_device_mappings\.0\.ebs\.volume_size$/,
   ],
   registry: [/^resource\.aws_ecr_lifecycle_policy\.repo-\w+-lifecycle\.policy$/],
+  platform: [
+    /^resource\.aws_secretsmanager_secret\.[\w-]+\.recovery_window_in_days$/,
+    // Values are one YAML string per release; which keys differ is asserted in platform.test.ts
+    // (replicas, retention, volume size, Fluent Bit buffer).
+    /^resource\.helm_release\.(blackbox-exporter|chaos-mesh|fluent-bit|kube-prometheus-stack|metrics-server)_release_\w+\.values\.0$/,
+    /^resource\.kubernetes_storage_class_v1\.gp3\.reclaim_policy$/, // prod keeps volumes
+  ],
 };
 
 let files: Map<string, SynthesizedFile>;

@@ -58,13 +58,28 @@ describe('ops preflight: the account is pinned', () => {
 describe('ops stack order', () => {
   it('applies in dependency order and destroys in reverse', () => {
     expect(stackOrder('day1', undefined)).toEqual(['bootstrap', 'network', 'data', 'cluster', 'registry']);
-    expect(stackOrder('plan', 'all')).toEqual(['bootstrap', 'network', 'data', 'cluster', 'registry']);
-    expect(stackOrder('destroy', 'all')).toEqual(['registry', 'cluster', 'data', 'network', 'bootstrap']);
+    expect(stackOrder('plan', 'all')).toEqual([
+      'bootstrap',
+      'network',
+      'data',
+      'cluster',
+      'registry',
+      'platform',
+    ]);
+    expect(stackOrder('destroy', 'all')).toEqual([
+      'platform',
+      'registry',
+      'cluster',
+      'data',
+      'network',
+      'bootstrap',
+    ]);
+    expect(stackOrder('apply', 'platform')).toEqual(['platform']);
     expect(stackOrder('apply', 'data')).toEqual(['data']);
   });
 
   it('rejects unknown stacks, environments and commands with a usage message', () => {
-    expect(() => stackOrder('plan', 'platform')).toThrow(UsageError);
+    expect(() => stackOrder('plan', 'monitoring')).toThrow(UsageError);
     expect(() => parseArgs(['plan', 'staging'])).toThrow('ENV must be one of dev, prod, got "staging"');
     expect(() => parseArgs(['deploy', 'dev'])).toThrow('command must be one of plan, apply, destroy, day1');
     expect(parseArgs(['day1', 'prod', '--dry-run'])).toEqual({

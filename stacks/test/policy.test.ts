@@ -14,6 +14,8 @@ const first = (d: TfDocument, type: string): Block => Object.values(d.resource?.
 const firstData = (d: TfDocument, type: string, includes: string): Block =>
   Object.entries(d.data?.[type] ?? {}).find(([n]) => n.includes(includes))![1];
 const only = (v: unknown) => (Array.isArray(v) ? v[0] : v) as Block;
+const release = (d: TfDocument, name: string): Block =>
+  Object.values(d.resource?.helm_release ?? {}).find((r) => r.name === name)!;
 
 /**
  * One deliberately broken fixture per rule: a real synthesized stack with one property
@@ -212,6 +214,44 @@ const BROKEN: Record<string, { stack: string; breakIt: (d: TfDocument) => void }
       ];
     },
   },
+  // Helm releases and cluster providers (stacks/policy/helm-rules.ts).
+  'HELM-PINNED-VERSION': {
+    stack: 'dev-platform',
+    breakIt: (d) => {
+      delete release(d, 'kube-prometheus-stack').version;
+    },
+  },
+  'HELM-ATOMIC': {
+    stack: 'prod-platform',
+    breakIt: (d) => {
+      release(d, 'fluent-bit').atomic = false;
+    },
+  },
+  'HELM-TIMEOUT': {
+    stack: 'dev-platform',
+    breakIt: (d) => {
+      delete release(d, 'kube-prometheus-stack').timeout;
+    },
+  },
+  'HELM-MAX-HISTORY': {
+    stack: 'prod-platform',
+    breakIt: (d) => {
+      delete release(d, 'external-secrets').max_history;
+    },
+  },
+  'HELM-NO-PLAIN-SECRETS': {
+    stack: 'dev-platform',
+    breakIt: (d) => {
+      const kps = release(d, 'kube-prometheus-stack');
+      kps.values = [`${(kps.values as string[])[0]}extra:\n  grafana:\n    adminPassword: hunter2hunter2\n`];
+    },
+  },
+  'K8S-EXEC-AUTH': {
+    stack: 'prod-platform',
+    breakIt: (d) => {
+      only(d.provider?.kubernetes).token = ref('data.aws_eks_cluster_auth.cluster.token');
+    },
+  },
 };
 
 describe('security policy suite', () => {
@@ -264,6 +304,27 @@ describe('security policy suite', () => {
     const findings = rule.check({ name: fixture.stack, doc: broken }).findings;
     expect(findings.length).toBeGreaterThan(0);
     expect(findings.every((f) => f.rule === id && f.stack === fixture.stack)).toBe(true);
+  });
+
+  it('HELM-NO-PLAIN-SECRETS also refuses a secret-looking `set`, and accepts references to Secrets', () => {
+    const rule = RULES.find((r) => r.id === 'HELM-NO-PLAIN-SECRETS')!;
+    const fixture = (body: Block): TfDocument => ({ resource: { helm_release: { x: body } } });
+    const findings = (body: Block) => rule.check({ name: 'fixture', doc: fixture(body) }).findings.length;
+    expect(findings({ set: [{ name: 'grafana.adminPassword', value: 'x' }] })).toBe(1);
+    expect(findings({ set: [{ name: 'replicaCount', value: '2' }] })).toBe(0);
+    expect(
+      findings({ values: ['admin:\n  existingSecret: grafana-admin\n  passwordKey: admin-password\n'] }),
+    ).toBe(0);
+    expect(findings({ values: ['receivers:\n  - slack_configs:\n      - api_url_file: /etc/x\n'] })).toBe(0);
+    expect(
+      findings({ values: ['receivers:\n  - slack_configs:\n      - api_url: https://hooks.slack.com/x\n'] }),
+    ).toBe(1);
+  });
+
+  it('K8S-EXEC-AUTH refuses an aws_eks_cluster_auth data source anywhere', () => {
+    const rule = RULES.find((r) => r.id === 'K8S-EXEC-AUTH')!;
+    const doc: TfDocument = { data: { aws_eks_cluster_auth: { cluster: { name: 'taskboard-dev' } } } };
+    expect(rule.check({ name: 'fixture', doc }).findings).toHaveLength(1);
   });
 
   it('allows 0.0.0.0/0 only on 80/443 of a security group tagged as the public ALB', () => {

@@ -404,7 +404,7 @@ describe.each(envs)('%s: cluster', (env) => {
     ]);
   });
 
-  it('lets external-secrets read exactly our four secrets, decrypting only via Secrets Manager', () => {
+  it('lets external-secrets read exactly our four secrets and the platform ones, decrypting only via Secrets Manager', () => {
     const d = doc(files, env, 'cluster');
     const eso = data(d, 'aws_iam_policy_document').find((p) => JSON.stringify(p).includes('ReadAppSecrets'));
     const [read, decrypt] = (eso?.statement ?? []) as Block[];
@@ -413,6 +413,7 @@ describe.each(envs)('%s: cluster', (env) => {
       ref('data.terraform_remote_state.data.outputs.db_app_secret_arn'),
       ref('data.terraform_remote_state.data.outputs.redis_auth_secret_arn'),
       ref('data.terraform_remote_state.data.outputs.jwt_secret_arn'),
+      `arn:aws:secretsmanager:eu-west-1:${ref('data.aws_caller_identity.current.account_id')}:secret:taskboard/${env}/platform/*`,
     ]);
     expect(decrypt?.condition).toEqual([
       {

@@ -72,7 +72,8 @@ export function preflight(p: Probe, env?: EnvName): string[] {
 /** Stacks to run, in order: one stack, or all of them (reversed for destroy). */
 export function stackOrder(command: Command, stack: string | undefined): StackName[] {
   const all = [...STACK_ORDER];
-  if (command === 'day1' || stack === undefined || stack === '' || stack === 'all') {
+  if (command === 'day1') return all.slice(0, all.indexOf('registry') + 1);
+  if (stack === undefined || stack === '' || stack === 'all') {
     return command === 'destroy' ? all.reverse() : all;
   }
   if (!(STACK_ORDER as readonly string[]).includes(stack)) {
