@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -249,5 +250,55 @@ describe('chart digest in the release description', () => {
   it('is what the synthesized release carries', () => {
     const digest = chartDigest(join(repoRoot(), CHART_DIR)).slice(0, 16);
     for (const env of envs) expect(release(env).description).toContain(`content sha256:${digest}`);
+  });
+});
+
+// The image_tag validation as Terraform itself evaluates it (plan of the variable block alone: no
+// provider needed). Skipped where terraform is not installed.
+const TERRAFORM = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+if (!TERRAFORM) console.log('app: SKIP the image_tag validation under Terraform: terraform is not on PATH');
+
+describe.skipIf(!TERRAFORM)('image_tag variable under terraform plan', () => {
+  const plan = (dir: string, tag?: string) =>
+    spawnSync(
+      'terraform',
+      ['plan', '-input=false', '-no-color', ...(tag === undefined ? [] : ['-var', `image_tag=${tag}`])],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          TF_CLI_CONFIG_FILE: join(dir, 'empty.tfrc'),
+          CHECKPOINT_DISABLE: '1',
+          TF_IN_AUTOMATION: '1',
+        },
+      },
+    );
+
+  it('accepts a build tag (also all digits), refuses latest, a bad tag and a missing one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'taskboard-tfvar-'));
+    try {
+      const variable = (doc(files, 'prod', 'app').variable as Record<string, Block>).image_tag!;
+      writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ variable: { image_tag: variable } }));
+      writeFileSync(join(dir, 'empty.tfrc'), '');
+      expect(
+        spawnSync('terraform', ['init', '-input=false', '-no-color'], {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, TF_CLI_CONFIG_FILE: join(dir, 'empty.tfrc') },
+        }).status,
+      ).toBe(0);
+      for (const good of ['a1b2c3d', '20260102', 'v1.4.2_rc-1']) expect(plan(dir, good).status, good).toBe(0);
+      for (const bad of ['latest', 'LATEST', 'v1/2', '-x', '']) {
+        const run = plan(dir, bad);
+        expect(run.status, bad).not.toBe(0);
+        expect(run.stderr.replace(/\s+/g, ' '), bad).toContain('must not be "latest"');
+      }
+      const missing = plan(dir);
+      expect(missing.status).not.toBe(0);
+      expect(missing.stderr).toContain('No value for required variable');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
