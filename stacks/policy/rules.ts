@@ -4,6 +4,7 @@ import { ACCESS_LOG_BUCKET_TAG } from '../bootstrap';
 import { CONTROL_PLANE_LOG_TYPES } from '../cluster';
 import { KEY_ADMIN_SID } from '../constructs/kms-key';
 import { SUPPORT_CALENDAR } from '../versions/support-calendar';
+import { APP_RULES } from './app-rules';
 import {
   type Block,
   block,
@@ -591,6 +592,7 @@ export const RULES: PolicyRule[] = [
       }
     },
   ),
+  ...APP_RULES,
 ];
 
 /** Runs every rule on every stack. */
