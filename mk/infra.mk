@@ -73,7 +73,7 @@ typecheck-infra: deps ## Type-check the infrastructure code and its tests (stric
 	tsc -p stacks/tsconfig.test.json
 
 .PHONY: test-infra
-test-infra: typecheck-infra ## Stack unit tests, security policy suite, dev/prod diff and stale-snapshot check
+test-infra: typecheck-infra $(INFRA_JS) ## Stack unit tests, security policy suite, dev/prod diff and stale-snapshot check (the compiled ops CLI too)
 	vitest run --config stacks/vitest.config.mts
 
 .PHONY: snapshot-infra

@@ -109,7 +109,9 @@ describe('day 2 (platform, then app) and day 3 (monitoring and logging checks)',
     expect(preflight(probe({ vars }), 'dev', needs)).toEqual([]);
     const { TASKBOARD_DEV_IMAGE_TAG: _, ...noTag } = vars;
     expect(preflight(probe({ vars: noTag }), 'dev', needs)).toEqual([
-      expect.stringMatching(/^TASKBOARD_DEV_IMAGE_TAG is not set: the app release deploys/),
+      expect.stringMatching(
+        /^TASKBOARD_DEV_IMAGE_TAG is not set: the app stack's required variable image_tag/,
+      ),
     ]);
     expect(preflight(probe({ vars: { ...vars, TASKBOARD_DEV_IMAGE_TAG: 'latest' } }), 'dev', needs)).toEqual([
       expect.stringMatching(/^TASKBOARD_DEV_IMAGE_TAG must name one build .* never "latest"/),
@@ -122,7 +124,7 @@ describe('day 2 (platform, then app) and day 3 (monitoring and logging checks)',
     ]);
   });
 
-  it('only stacks on the cluster need the aws CLI, only applying the app needs the tag', () => {
+  it('only stacks on the cluster need the aws CLI, only the app stack needs the tag (destroy too)', () => {
     expect(needsFor('plan', ['network'])).toEqual({
       terraform: true,
       awsCli: false,
@@ -134,8 +136,9 @@ describe('day 2 (platform, then app) and day 3 (monitoring and logging checks)',
       terraform: true,
       awsCli: true,
       kubectl: false,
-      imageTag: false,
+      imageTag: true,
     });
+    expect(needsFor('destroy', ['platform']).imageTag).toBe(false);
   });
 
   it('day3 reads only: kubectl and aws, no terraform and no image tag', () => {

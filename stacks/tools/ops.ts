@@ -48,7 +48,7 @@ export interface Needs {
 
 const TERRAFORM_ONLY: Needs = { terraform: true, awsCli: false, kubectl: false, imageTag: false };
 
-/** Day 3 only reads (kubectl, aws); stacks that reach the cluster need the aws CLI; the app its tag. */
+/** Day 3 only reads (kubectl, aws); stacks that reach the cluster need the aws CLI; the app its tag (any command). */
 export function needsFor(command: Command, stacks: readonly StackName[]): Needs {
   if (command === 'day3') return { terraform: false, awsCli: true, kubectl: true, imageTag: false };
   const onCluster = stacks.some((s) => s === 'platform' || s === 'app');
@@ -56,7 +56,8 @@ export function needsFor(command: Command, stacks: readonly StackName[]): Needs 
     terraform: true,
     awsCli: onCluster,
     kubectl: false,
-    imageTag: stacks.includes('app') && command !== 'destroy',
+    // Terraform asks for required variables on destroy too.
+    imageTag: stacks.includes('app'),
   };
 }
 
@@ -90,7 +91,7 @@ export function preflight(p: Probe, env?: EnvName, needs: Needs = TERRAFORM_ONLY
     const problem = tag ? imageTagProblem(tag) : null;
     if (!tag) {
       problems.push(
-        `${envVar(env, 'IMAGE_TAG')} is not set: the app release deploys the api/frontend images CI pushed to ECR under that tag`,
+        `${envVar(env, 'IMAGE_TAG')} is not set: the app stack's required variable image_tag (the api/frontend images CI pushed to ECR under that tag)`,
       );
     } else if (problem) {
       problems.push(`${envVar(env, 'IMAGE_TAG')} ${problem}`);
