@@ -36,7 +36,7 @@ policy-infra: synth ## Run the security policy suite over the synthesized JSON a
 	node $(INFRA_TOOLS)/policy.js cdktf.out
 
 .PHONY: plan
-plan: synth ## terraform plan via cdktf: make plan ENV=dev STACK=network (STACK=all walks the apply order)
+plan: synth ## terraform plan via cdktf: make plan ENV=dev STACK=network (STACK=all walks the apply order; app needs TASKBOARD_<ENV>_IMAGE_TAG)
 	node $(INFRA_TOOLS)/ops.js plan $(ENV) $(STACK)
 
 .PHONY: apply
@@ -47,9 +47,23 @@ apply: synth ## Apply one stack (or all, in order) via cdktf deploy: make apply 
 destroy: synth ## Destroy one stack (or all, in reverse order) after typing the env name: make destroy ENV=dev
 	node $(INFRA_TOOLS)/ops.js destroy $(ENV) $(STACK)
 
+##@ Day 1
+
 .PHONY: day1
 day1: synth ## Day 1: bootstrap -> network -> data -> cluster -> registry, confirmed; DRY_RUN=1 prints the order
 	node $(INFRA_TOOLS)/ops.js day1 $(ENV) $(if $(DRY_RUN),--dry-run)
+
+##@ Day 2
+
+.PHONY: day2
+day2: synth ## Day 2: platform (add-ons) -> app (the taskboard release), confirmed; needs TASKBOARD_<ENV>_IMAGE_TAG; DRY_RUN=1 prints the order
+	node $(INFRA_TOOLS)/ops.js day2 $(ENV) $(if $(DRY_RUN),--dry-run)
+
+##@ Day 3
+
+.PHONY: day3
+day3: $(INFRA_JS) ## Day 3: check dashboards/rules shipped, Prometheus targets, log delivery; Grafana login hint (read-only); DRY_RUN=1 lists the checks
+	node $(INFRA_TOOLS)/ops.js day3 $(ENV) $(if $(DRY_RUN),--dry-run)
 
 ##@ Quality
 
@@ -59,7 +73,7 @@ typecheck-infra: deps ## Type-check the infrastructure code and its tests (stric
 	tsc -p stacks/tsconfig.test.json
 
 .PHONY: test-infra
-test-infra: typecheck-infra ## Stack unit tests, security policy suite, dev/prod diff and stale-snapshot check
+test-infra: typecheck-infra $(INFRA_JS) ## Stack unit tests, security policy suite, dev/prod diff and stale-snapshot check (the compiled ops CLI too)
 	vitest run --config stacks/vitest.config.mts
 
 .PHONY: snapshot-infra

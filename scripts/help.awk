@@ -2,7 +2,7 @@
 # header, groups printed in the phase order below whatever file they are defined in.
 BEGIN {
   FS = ":.*## "
-  split("Setup,Local,Infrastructure phases,Drills,Quality", order, ",")
+  split("Setup,Local,Infrastructure phases,Day 1,Day 2,Day 3,Drills,Quality", order, ",")
 }
 /^##@ / { group = substr($0, 5); next }
 /^[a-zA-Z0-9_.-]+:.*## / {

@@ -1,4 +1,5 @@
 import { App } from 'cdktf';
+import { AppStack } from './app';
 import { BootstrapStack } from './bootstrap';
 import { ClusterStack } from './cluster';
 import { ENVIRONMENTS, type InfraConfig } from './config';
@@ -15,14 +16,16 @@ export function buildApp(config: InfraConfig, outdir?: string): { app: App; stac
   const stacks: TaskboardStack[] = [];
   for (const env of ENVIRONMENTS) {
     const c = config[env];
-    const ordered = [
-      new BootstrapStack(app, c),
-      new NetworkStack(app, c),
-      new DataStack(app, c),
-      new ClusterStack(app, c),
-      new RegistryStack(app, c),
-      new PlatformStack(app, c),
-    ];
+    const network = new NetworkStack(app, c);
+    const data = new DataStack(app, c);
+    const cluster = new ClusterStack(app, c);
+    const registry = new RegistryStack(app, c);
+    const platform = new PlatformStack(app, c);
+    const appStack = new AppStack(app, c);
+    // Beyond the chain below: every stack whose outputs the app reads (a remote-state read is
+    // invisible to the CLI). The stack before it in the chain is `platform` (operators, CRDs).
+    for (const producer of [network, data, cluster, registry]) appStack.addDependency(producer);
+    const ordered = [new BootstrapStack(app, c), network, data, cluster, registry, platform, appStack];
     // Remote-state reads are invisible to the cdktf CLI; declaring the order lets
     // `cdktf deploy`/`destroy` with several stacks walk them correctly.
     ordered.forEach((stack, i) => {

@@ -6,9 +6,21 @@
 export const ENVIRONMENTS = ['dev', 'prod'] as const;
 export type EnvName = (typeof ENVIRONMENTS)[number];
 
-/** Stacks in apply order; `day1`, `plan` and `destroy` (reversed) walk this list. */
-export const STACK_ORDER = ['bootstrap', 'network', 'data', 'cluster', 'registry', 'platform'] as const;
+/** Stacks in apply order; `plan` and `destroy` (reversed) walk this list, the days walk their part. */
+export const STACK_ORDER = [
+  'bootstrap',
+  'network',
+  'data',
+  'cluster',
+  'registry',
+  'platform',
+  'app',
+] as const;
 export type StackName = (typeof STACK_ORDER)[number];
+
+/** Day 1 builds the AWS foundation; day 2 puts software on the cluster (add-ons, then the app). */
+export const DAY1_STACKS: readonly StackName[] = ['bootstrap', 'network', 'data', 'cluster', 'registry'];
+export const DAY2_STACKS: readonly StackName[] = ['platform', 'app'];
 
 export type DatabaseEngine = 'rds' | 'aurora-serverless-v2';
 
@@ -96,6 +108,28 @@ export interface PlatformConfig {
   appNamespace: string;
 }
 
+export interface AppConfig {
+  /**
+   * Image tag of both app images (api, frontend), from TASKBOARD_<ENV>_IMAGE_TAG. Not part of the
+   * synthesized JSON: the app stack declares the Terraform variable `image_tag` (validated there
+   * too) and `make day2`/`apply` pass it; null = not given (synth still works, applying refuses).
+   */
+  imageTag: string | null;
+  /** Public host name of the Ingress (TASKBOARD_<ENV>_APP_HOSTNAME); null = the chart's values-<env>.yaml. */
+  hostname: string | null;
+  /** ACM certificate of the HTTPS listener (TASKBOARD_<ENV>_CERTIFICATE_ARN); null = discovered by host name. */
+  certificateArn: string | null;
+  /**
+   * Chaos Mesh may inject faults into the app's namespace (annotation chaos-mesh.org/inject,
+   * honoured when the platform runs Chaos Mesh with enableFilterNamespace). Drills run in dev.
+   */
+  chaosInjection: boolean;
+  /** helm_release timeout: the whole rollout, readiness gates included, must fit (atomic rolls back after it). */
+  releaseTimeoutSeconds: number;
+  /** Release revisions Helm keeps (the provider's default keeps every one forever). */
+  releaseMaxHistory: number;
+}
+
 export interface EnvConfig {
   name: EnvName;
   project: string;
@@ -112,6 +146,7 @@ export interface EnvConfig {
   cluster: ClusterConfig;
   registry: RegistryConfig;
   platform: PlatformConfig;
+  app: AppConfig;
 }
 
 export type InfraConfig = Record<EnvName, EnvConfig>;
@@ -143,6 +178,24 @@ const APP_NAMESPACE = 'taskboard';
 
 const REGION = 'eu-west-1';
 const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+
+/**
+ * The app release's settings. Timeout: a rollout replaces pods one at a time (maxSurge 1,
+ * maxUnavailable 0); each new pod may take the startup probe's 60 s, then the ALB's health checks
+ * behind the readiness gate (~30 s), then the old one's 30 s deregistration pause: ~2 min per step,
+ * 3 API + 2 SPA pods in prod on two Deployments in parallel -> ~6 min; 15 min leaves room for a
+ * node scale-up (cluster-autoscaler, ~3 min) before `atomic` gives up and rolls back.
+ */
+function appDefaults(chaosInjection: boolean): AppConfig {
+  return {
+    imageTag: null,
+    hostname: null,
+    certificateArn: null,
+    chaosInjection,
+    releaseTimeoutSeconds: 900,
+    releaseMaxHistory: 10,
+  };
+}
 
 /** Reviewed defaults; dev is sized for cost, prod for availability. */
 export function defaultConfig(): InfraConfig {
@@ -199,6 +252,7 @@ export function defaultConfig(): InfraConfig {
         fluentBitBufferLimit: '1G',
         appNamespace: APP_NAMESPACE,
       },
+      app: appDefaults(true),
     },
     prod: {
       name: 'prod',
@@ -248,6 +302,7 @@ export function defaultConfig(): InfraConfig {
         fluentBitBufferLimit: '5G',
         appNamespace: APP_NAMESPACE,
       },
+      app: appDefaults(false),
     },
   };
 }
@@ -267,7 +322,7 @@ export function envVar(env: EnvName, field: string): string {
 /**
  * Defaults + TASKBOARD_<ENV>_* overrides, validated. Overrides:
  * ACCOUNT_ID, STATE_BUCKET, BOOTSTRAP_STATE_IN_S3 (true|false), EKS_PUBLIC_CIDRS (comma list),
- * DB_ENGINE (rds|aurora-serverless-v2).
+ * DB_ENGINE (rds|aurora-serverless-v2), IMAGE_TAG, APP_HOSTNAME, CERTIFICATE_ARN.
  */
 export function loadConfig(vars: Record<string, string | undefined> = process.env): InfraConfig {
   const config = defaultConfig();
@@ -297,6 +352,9 @@ export function loadConfig(vars: Record<string, string | undefined> = process.en
         c.database.engine = engine;
       }
     }
+    c.app.imageTag = read('IMAGE_TAG') ?? c.app.imageTag;
+    c.app.hostname = read('APP_HOSTNAME') ?? c.app.hostname;
+    c.app.certificateArn = read('CERTIFICATE_ARN') ?? c.app.certificateArn;
   }
   problems.push(...validateConfig(config));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -388,6 +446,35 @@ export function validateConfig(config: InfraConfig): string[] {
     if (k.onDemand.minSize < 1) p('cluster.onDemand.minSize', 'must be >= 1 (system pods need a base)');
     if (c.registry.keepLastImages < 1) p('registry.keepLastImages', 'must be >= 1');
     problems.push(...validatePlatform(env, c.platform));
+    const a = c.app;
+    if (a.imageTag !== null) {
+      const problem = imageTagProblem(a.imageTag);
+      if (problem) problems.push(`${envVar(env, 'IMAGE_TAG')} ${problem}`);
+    }
+    if (a.hostname !== null && !HOSTNAME.test(a.hostname)) {
+      problems.push(`${envVar(env, 'APP_HOSTNAME')} is not a DNS host name: "${a.hostname}"`);
+    }
+    if (a.certificateArn !== null) {
+      const m = ACM_ARN.exec(a.certificateArn);
+      if (!m) {
+        problems.push(
+          `${envVar(env, 'CERTIFICATE_ARN')} is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>): "${a.certificateArn}"`,
+        );
+      } else if (m[1] !== c.region) {
+        problems.push(
+          `${envVar(env, 'CERTIFICATE_ARN')} is in ${m[1]}, but an ALB in ${c.region} can only use a certificate of its own region`,
+        );
+      }
+    }
+    if (!(a.releaseTimeoutSeconds >= 300 && a.releaseTimeoutSeconds <= 3600)) {
+      p(
+        'app.releaseTimeoutSeconds',
+        'must be between 300 and 3600 (a rollout needs minutes; atomic waits this long)',
+      );
+    }
+    if (!(a.releaseMaxHistory >= 2 && a.releaseMaxHistory <= 50)) {
+      p('app.releaseMaxHistory', 'must be between 2 and 50 (a rollback needs the previous revision)');
+    }
   }
   const [dev, prod] = [config.dev.network.vpcCidr, config.prod.network.vpcCidr];
   if (isCidr(dev) && isCidr(prod) && cidrsOverlap(dev, prod)) {
@@ -418,6 +505,26 @@ function validatePlatform(env: EnvName, pl: PlatformConfig): string[] {
   }
   return problems;
 }
+
+/**
+ * An OCI tag (letters, digits, `_`, `.`, `-`; up to 128; not starting with `.` or `-`). The app
+ * stack's Terraform variable validates with the same pattern (RE2 accepts it unchanged).
+ */
+export const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
+
+/** Why an image tag is refused, or null. `latest` names no fixed image: a rollback could not find it. */
+export function imageTagProblem(tag: string): string | null {
+  if (tag.toLowerCase() === 'latest') {
+    return 'must name one build (e.g. the git SHA CI tagged), never "latest": a rollback needs a fixed image';
+  }
+  if (!new RegExp(IMAGE_TAG_PATTERN).test(tag)) {
+    return `is not a valid image tag (${IMAGE_TAG_PATTERN}): "${tag}"`;
+  }
+  return null;
+}
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const ACM_ARN = /^arn:aws:acm:([a-z]{2}-[a-z]+-\d):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 export const CLOUDWATCH_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,

@@ -216,6 +216,11 @@ export class NetworkStack extends TaskboardStack {
       isolatedSubnets.map((s) => s.id),
       'Isolated subnets (RDS, ElastiCache)',
     );
+    this.output(
+      'isolated_subnet_cidrs',
+      isolatedSubnets.map((s) => s.cidrBlock),
+      'CIDRs of the isolated subnets (the app NetworkPolicy lets the API reach PostgreSQL and Redis there)',
+    );
     this.output('node_security_group_id', nodesSg.id, 'Security group every EKS node carries');
   }
 

@@ -4,6 +4,7 @@ import { ACCESS_LOG_BUCKET_TAG } from '../bootstrap';
 import { CONTROL_PLANE_LOG_TYPES } from '../cluster';
 import { KEY_ADMIN_SID } from '../constructs/kms-key';
 import { SUPPORT_CALENDAR } from '../versions/support-calendar';
+import { APP_RULES } from './app-rules';
 import { HELM_RULES, KUBERNETES_AUTH_RULES } from './helm-rules';
 import { type PolicyRule, rule } from './rule-kit';
 import {
@@ -551,6 +552,7 @@ export const RULES: PolicyRule[] = [
   ),
   ...HELM_RULES,
   ...KUBERNETES_AUTH_RULES,
+  ...APP_RULES,
 ];
 
 /** Runs every rule on every stack. */

@@ -134,3 +134,55 @@ describe('subnet layout', () => {
     }
   });
 });
+
+describe('app config (TASKBOARD_<ENV>_IMAGE_TAG, APP_HOSTNAME, CERTIFICATE_ARN)', () => {
+  const cert = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-0000-4000-8000-0123456789ab';
+
+  it('accepts a build tag, a host name and a certificate of the region', () => {
+    const c = loadConfig({
+      TASKBOARD_DEV_IMAGE_TAG: ' 20260102 ',
+      TASKBOARD_PROD_IMAGE_TAG: 'v1.4.2_rc-1',
+      TASKBOARD_PROD_APP_HOSTNAME: 'tasks.example.org',
+      TASKBOARD_PROD_CERTIFICATE_ARN: cert,
+    });
+    expect(c.dev.app.imageTag).toBe('20260102');
+    expect(c.prod.app).toMatchObject({
+      imageTag: 'v1.4.2_rc-1',
+      hostname: 'tasks.example.org',
+      certificateArn: cert,
+    });
+    expect(loadConfig({}).dev.app.imageTag).toBeNull();
+  });
+
+  it.each([
+    [{ TASKBOARD_DEV_IMAGE_TAG: 'latest' }, 'TASKBOARD_DEV_IMAGE_TAG must name one build'],
+    [{ TASKBOARD_PROD_IMAGE_TAG: 'Latest' }, 'never "latest"'],
+    [{ TASKBOARD_PROD_IMAGE_TAG: 'v1/2' }, 'TASKBOARD_PROD_IMAGE_TAG is not a valid image tag'],
+    [{ TASKBOARD_PROD_IMAGE_TAG: '.hidden' }, 'TASKBOARD_PROD_IMAGE_TAG is not a valid image tag'],
+    [{ TASKBOARD_PROD_IMAGE_TAG: 'x'.repeat(129) }, 'TASKBOARD_PROD_IMAGE_TAG is not a valid image tag'],
+    [
+      { TASKBOARD_DEV_APP_HOSTNAME: 'https://tasks.example.org' },
+      'TASKBOARD_DEV_APP_HOSTNAME is not a DNS host name',
+    ],
+    [
+      { TASKBOARD_PROD_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:123:certificate/x' },
+      'is not an ACM certificate ARN',
+    ],
+    [
+      { TASKBOARD_PROD_CERTIFICATE_ARN: cert.replace('eu-west-1', 'us-east-1') },
+      'TASKBOARD_PROD_CERTIFICATE_ARN is in us-east-1, but an ALB in eu-west-1',
+    ],
+  ])('refuses %o naming the variable', (vars, message) => {
+    expect(problems(vars as Record<string, string>).join('\n')).toContain(message);
+  });
+
+  it('bounds the release timeout and history', () => {
+    const c = defaultConfig();
+    c.dev.app.releaseTimeoutSeconds = 60;
+    c.prod.app.releaseMaxHistory = 0;
+    expect(validateConfig(c)).toEqual([
+      'dev.app.releaseTimeoutSeconds must be between 300 and 3600 (a rollout needs minutes; atomic waits this long)',
+      'prod.app.releaseMaxHistory must be between 2 and 50 (a rollback needs the previous revision)',
+    ]);
+  });
+});

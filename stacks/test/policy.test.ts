@@ -254,6 +254,64 @@ const BROKEN: Record<string, { stack: string; breakIt: (d: TfDocument) => void }
   },
 };
 
+const appRelease = (d: TfDocument): Block => first(d, 'helm_release');
+const appNamespaceLabels = (d: TfDocument): Block =>
+  (first(d, 'kubernetes_namespace_v1').metadata as Block).labels as Block;
+
+Object.assign(BROKEN, {
+  'APP-NAMESPACE-READINESS-GATE': {
+    stack: 'prod-app',
+    breakIt: (d: TfDocument) => {
+      delete appNamespaceLabels(d)['elbv2.k8s.aws/pod-readiness-gate-inject'];
+    },
+  },
+  'APP-NAMESPACE-RESTRICTED': {
+    stack: 'dev-app',
+    breakIt: (d: TfDocument) => {
+      appNamespaceLabels(d)['pod-security.kubernetes.io/enforce'] = 'baseline';
+    },
+  },
+  'APP-IMAGE-TAG-VALIDATED': {
+    stack: 'prod-app',
+    breakIt: (d: TfDocument) => {
+      const tag = (appRelease(d).set as Block[]).find((s) => s.name === 'api.image.tag')!;
+      tag.value = 'latest';
+    },
+  },
+  'APP-SECRETS-BY-REFERENCE': {
+    stack: 'dev-app',
+    breakIt: (d: TfDocument) => {
+      appRelease(d).set_sensitive = [{ name: 'secrets.app.jwtSecret', value: 'not-in-state-please' }];
+    },
+  },
+});
+
+describe('app policy rules: more ways to break them', () => {
+  const check = (id: string, d: TfDocument) =>
+    RULES.find((r) => r.id === id)!.check({ name: 'fixture', doc: d }).findings.length;
+  const app = () => structuredClone(files.get('dev-app')!.doc);
+
+  it('a release into a namespace the stack does not create fails the readiness-gate rule', () => {
+    const d = app();
+    appRelease(d).namespace = 'taskboard';
+    expect(check('APP-NAMESPACE-READINESS-GATE', d)).toBe(1);
+  });
+
+  it('an unvalidated variable, an untyped tag or a secret name instead of an ARN fail', () => {
+    const noValidation = app();
+    delete ((noValidation.variable as Block).image_tag as Block).validation;
+    expect(check('APP-IMAGE-TAG-VALIDATED', noValidation)).toBe(2);
+    const untyped = app();
+    for (const s of appRelease(untyped).set as Block[])
+      if (String(s.name).endsWith('image.tag')) s.type = 'auto';
+    expect(check('APP-IMAGE-TAG-VALIDATED', untyped)).toBe(2);
+    const byName = app();
+    (appRelease(byName).set as Block[]).find((s) => s.name === 'secrets.app.jwtSigningKeyKey')!.value =
+      'taskboard/dev/jwt-signing-key';
+    expect(check('APP-SECRETS-BY-REFERENCE', byName)).toBe(1);
+  });
+});
+
 describe('security policy suite', () => {
   it('every rule has a unique id and a one-line rationale', () => {
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);

@@ -185,6 +185,7 @@ describe.each(envs)('%s: network', (env) => {
   it('exports stably named outputs for the other stacks', () => {
     expect(Object.keys(doc(files, env, 'network').output as Block).sort()).toEqual([
       'availability_zones',
+      'isolated_subnet_cidrs',
       'isolated_subnet_ids',
       'node_security_group_id',
       'private_subnet_ids',
@@ -192,6 +193,10 @@ describe.each(envs)('%s: network', (env) => {
       'vpc_cidr',
       'vpc_id',
     ]);
+    // The isolated subnets' CIDRs come from the subnet resources, in AZ order.
+    expect((doc(files, env, 'network').output as Record<string, Block>).isolated_subnet_cidrs!.value).toEqual(
+      ['a', 'b', 'c'].map((az) => `\${aws_subnet.isolated-eu-west-1${az}.cidr_block}`),
+    );
   });
 });
 

@@ -128,6 +128,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
       vars: env,
       home: env.HOME ?? homedir(),
       fileExists: existsSync,
+      commandExists: () => true,
       terraformVersion: () => null,
     })
   ) {
