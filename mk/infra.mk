@@ -3,7 +3,8 @@
 # which is what keeps `make synth` around a second. See docs/infrastructure.md.
 
 INFRA_SRC := main.ts tsconfig.infra.json tsconfig.base.json cdktf.json \
-	$(shell find stacks -name '*.ts' -not -name '*.test.ts' -not -path '*/test/*' 2>/dev/null)
+	$(shell find stacks -name '*.ts' -not -name '*.test.ts' -not -path '*/test/*' 2>/dev/null) \
+	dashboards/src/alertmanager/config.ts
 INFRA_JS := dist/infra/main.js
 INFRA_TOOLS := dist/infra/stacks/tools
 ENV ?= dev

@@ -6,6 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { alertmanagerConfig } from '../../dashboards/src/alertmanager/config';
+import {
+  crdValidators,
+  ESO_CRD_DIR,
+  ESO_CRDS_PRESENT,
+  ESO_SKIP_REASON,
+} from '../../helm/taskboard/test/support/validate';
 import { buildApp } from '../all-stacks';
 import { SERVICE_ACCOUNTS } from '../cluster';
 import { defaultConfig, type EnvName, loadConfig } from '../config';
@@ -428,7 +434,7 @@ describe('platform stack order', () => {
 });
 
 describe('helm/platform-secrets renders what the app chart and external-secrets expect', () => {
-  it('renders the ClusterSecretStore the app chart names and one ExternalSecret per platform secret', () => {
+  it('renders the ClusterSecretStore the app chart names and one ExternalSecret per platform secret, valid against the external-secrets CRDs', () => {
     const d = doc(files, 'dev', 'platform');
     const r = release(d, 'platform-secrets');
     const dir = mkdtempSync(join(tmpdir(), 'taskboard-platform-secrets-'));
@@ -459,6 +465,17 @@ describe('helm/platform-secrets renders what the app chart and external-secrets 
         { secretKey: 'admin-user', remoteRef: { key, property: 'username' } },
         { secretKey: 'admin-password', remoteRef: { key, property: 'password' } },
       ]);
+      if (ESO_CRDS_PRESENT) {
+        // The objects validate against the CRDs external-secrets 2.9.0 installs (unknown fields refused).
+        const validators = crdValidators(ESO_CRD_DIR);
+        for (const o of objects) {
+          const validate = validators.get(`${o.apiVersion}/${o.kind}`);
+          expect(validate, `${o.apiVersion}/${o.kind}`).toBeDefined();
+          expect(validate?.(o) ? [] : validate?.errors).toEqual([]);
+        }
+      } else {
+        console.info(`[skip] CRD validation of helm/platform-secrets: ${ESO_SKIP_REASON}`);
+      }
       expect(objects[2].spec.dataFrom).toEqual([
         { extract: { key: ref('aws_secretsmanager_secret.alertmanager-receivers.name') } },
       ]);
