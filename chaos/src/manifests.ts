@@ -1,9 +1,9 @@
 // Catalogue entry + the environment's targets -> the Chaos Mesh object `kubectl apply` receives.
 import { stringify } from 'yaml';
 import type { Experiment } from './experiments/types';
+import { CHAOS_API_VERSION, type ChaosObject, FAULT_KINDS } from './experiments/types';
 import { RELEASE } from './release';
 import type { Targets } from './targets';
-import { CHAOS_API_VERSION, type ChaosObject, FAULT_KINDS } from './experiments/types';
 
 /** Go duration syntax, as Chaos Mesh parses `duration` and Workflow `deadline`. */
 export const goDuration = (seconds: number): string => `${seconds}s`;

@@ -35,8 +35,12 @@ describe('chaos catalogue', () => {
 
   it('every entry is complete and uniquely named', () => {
     expect(shapeProblems(EXPERIMENTS)).toEqual([]);
-    expect(shapeProblems([...EXPERIMENTS, EXPERIMENTS[0]!])).toEqual([`${EXPERIMENTS[0]!.name}: duplicate name`]);
-    expect(shapeProblems([withFields(single('api-pod-kill'), { hypothesis: 'tbd', mustNotFire: [] })])).toEqual([
+    expect(shapeProblems([...EXPERIMENTS, EXPERIMENTS[0]!])).toEqual([
+      `${EXPERIMENTS[0]!.name}: duplicate name`,
+    ]);
+    expect(
+      shapeProblems([withFields(single('api-pod-kill'), { hypothesis: 'tbd', mustNotFire: [] })]),
+    ).toEqual([
       'api-pod-kill: hypothesis says nothing',
       'api-pod-kill: an absorbed fault must name the alerts that stay silent',
     ]);
@@ -76,7 +80,7 @@ describe('chaos catalogue', () => {
     ]);
     const wrong = withFields(single('api-memory-oom'), { runbook: 'docs/runbooks/api-high-latency.md' });
     expect(runbookProblems([wrong], rules, repoFileExists)).toEqual([
-      'api-memory-oom: runbook docs/runbooks/api-high-latency.md is none of its alerts\' runbooks (docs/runbooks/api-pod-oom-killed.md)',
+      "api-memory-oom: runbook docs/runbooks/api-high-latency.md is none of its alerts' runbooks (docs/runbooks/api-pod-oom-killed.md)",
     ]);
   });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { crdValidators } from '../../helm/taskboard/test/support/validate';
 import { EXPERIMENTS } from '../src/catalogue';
 import type { ChaosObject } from '../src/experiments/types';
-import { manifestOf } from '../src/manifests';
 import { exampleTargets } from '../src/generate';
-import { crdValidators } from '../../helm/taskboard/test/support/validate';
+import { manifestOf } from '../src/manifests';
 import { CHAOS_CRD_DIR, CHAOS_CRDS_PRESENT, CHAOS_SKIP_REASON } from './support/crds';
 import { clone, ROOT } from './support/repo';
 
@@ -37,6 +37,8 @@ describe.skipIf(!CHAOS_CRDS_PRESENT)('manifests against the Chaos Mesh CRD schem
     expect(errorsOf(stress)).toContain("/spec must have required property 'mode'");
     const wf = clone(manifests.find((m) => m.kind === 'Workflow')!);
     wf.spec.templates[1].networkChaos = { ...wf.spec.templates[1].podChaos, direction: 'sideways' };
-    expect(errorsOf(wf).join('\n')).toMatch(/networkChaos\/direction must be equal to one of the allowed values/);
+    expect(errorsOf(wf).join('\n')).toMatch(
+      /networkChaos\/direction must be equal to one of the allowed values/,
+    );
   });
 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { type Env, find, render } from '../../helm/taskboard/test/support/helm';
 import { EXPERIMENTS } from '../src/catalogue';
 import { MEMORY_STRESS_BYTES } from '../src/experiments/faults';
 import type { ChaosObject } from '../src/experiments/types';
+import { exampleTargets } from '../src/generate';
 import { manifestOf } from '../src/manifests';
 import { RELEASE } from '../src/release';
-import { exampleTargets } from '../src/generate';
-import { type Env, find, render } from '../../helm/taskboard/test/support/helm';
-import { podTemplates, selectorProblems } from './support/selectors';
 import { clone, ROOT } from './support/repo';
+import { podTemplates, selectorProblems } from './support/selectors';
 
 const targets = exampleTargets(ROOT);
 const manifests = EXPERIMENTS.map((e) => manifestOf(e, targets));
@@ -37,9 +37,7 @@ describe.each(['default', 'dev', 'prod'] as Env[])('selectors against the chart 
   it('fails on a selector that misses the API, one that also takes the frontend, and a wrong container', () => {
     const kill = clone(manifests.find((m) => m.spec.action === 'container-kill')!) as ChaosObject;
     kill.spec.selector.labelSelectors['app.kubernetes.io/component'] = 'apii';
-    expect(selectorProblems(kill, pods, API)).toEqual([
-      `${kill.metadata.name}: selects no API pod (${API})`,
-    ]);
+    expect(selectorProblems(kill, pods, API)).toEqual([`${kill.metadata.name}: selects no API pod (${API})`]);
     const broad = clone(kill);
     broad.spec.selector.labelSelectors = { 'app.kubernetes.io/instance': RELEASE.name };
     expect(selectorProblems(broad, pods, API)[0]).toMatch(/also selects Deployment\/taskboard-frontend/);

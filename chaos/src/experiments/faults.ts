@@ -91,7 +91,9 @@ export const memoryOom = (): Fault => ({
     mode: 'one',
     selector: apiSelector(),
     containerNames: [RELEASE.apiContainer],
-    stressors: { memory: { workers: 1, size: `${MEMORY_STRESS_BYTES / 1024 / 1024}MiB`, oomScoreAdj: -1000 } },
+    stressors: {
+      memory: { workers: 1, size: `${MEMORY_STRESS_BYTES / 1024 / 1024}MiB`, oomScoreAdj: -1000 },
+    },
   },
 });
 

@@ -45,7 +45,8 @@ export function alertProblems(experiments: Experiment[], rules: Map<string, Aler
   for (const e of experiments) {
     const fire = mustFireOf(e);
     for (const name of [...fire.map((f) => f.alert), ...e.mustNotFire]) {
-      if (!rules.has(name)) problems.push(`${e.name}: alert ${name} is not in dashboards/generated/prometheus`);
+      if (!rules.has(name))
+        problems.push(`${e.name}: alert ${name} is not in dashboards/generated/prometheus`);
     }
     for (const f of fire) {
       if (e.mustNotFire.includes(f.alert)) problems.push(`${e.name}: ${f.alert} must both fire and not fire`);
@@ -54,9 +55,13 @@ export function alertProblems(experiments: Experiment[], rules: Map<string, Aler
       // The fastest of the alert's rules decides when it can fire at the earliest.
       const soonest = Math.min(...rule.forSeconds) + DETECTION_MARGIN_SECONDS;
       if (f.withinSeconds < soonest)
-        problems.push(`${e.name}: ${f.alert} cannot fire within ${f.withinSeconds}s (for + margin = ${soonest}s)`);
+        problems.push(
+          `${e.name}: ${f.alert} cannot fire within ${f.withinSeconds}s (for + margin = ${soonest}s)`,
+        );
       if (f.withinSeconds > e.durationSeconds)
-        problems.push(`${e.name}: ${f.alert} deadline ${f.withinSeconds}s is after the fault ends (${e.durationSeconds}s)`);
+        problems.push(
+          `${e.name}: ${f.alert} deadline ${f.withinSeconds}s is after the fault ends (${e.durationSeconds}s)`,
+        );
     }
     if (e.type === 'workflow') {
       for (const step of e.steps)

@@ -1,7 +1,8 @@
 // Which pods of a rendered chart a Chaos Mesh selector picks. Only the selector fields our
 // experiments use are understood; any other field is reported rather than ignored.
-import type { ChaosObject, ChaosSpec } from '../../src/experiments/types';
+
 import type { K8sObject } from '../../../helm/taskboard/test/support/helm';
+import type { ChaosObject, ChaosSpec } from '../../src/experiments/types';
 
 export interface PodTemplate {
   owner: string;
