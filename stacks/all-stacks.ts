@@ -6,6 +6,7 @@ import type { TaskboardStack } from './constructs/taskboard-stack';
 import { DataStack } from './data';
 import { NetworkStack } from './network';
 import { RegistryStack } from './registry';
+import { ResilienceStack } from './resilience';
 
 /** Every stack of every environment, in apply order. */
 export function buildApp(config: InfraConfig, outdir?: string): { app: App; stacks: TaskboardStack[] } {
@@ -20,6 +21,7 @@ export function buildApp(config: InfraConfig, outdir?: string): { app: App; stac
       new DataStack(app, c),
       new ClusterStack(app, c),
       new RegistryStack(app, c),
+      new ResilienceStack(app, c),
     ];
     // Remote-state reads are invisible to the cdktf CLI; declaring the order lets
     // `cdktf deploy`/`destroy` with several stacks walk them correctly.

@@ -7,7 +7,7 @@ export const ENVIRONMENTS = ['dev', 'prod'] as const;
 export type EnvName = (typeof ENVIRONMENTS)[number];
 
 /** Stacks in apply order; `day1`, `plan` and `destroy` (reversed) walk this list. */
-export const STACK_ORDER = ['bootstrap', 'network', 'data', 'cluster', 'registry'] as const;
+export const STACK_ORDER = ['bootstrap', 'network', 'data', 'cluster', 'registry', 'resilience'] as const;
 export type StackName = (typeof STACK_ORDER)[number];
 
 export type DatabaseEngine = 'rds' | 'aurora-serverless-v2';
