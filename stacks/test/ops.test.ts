@@ -57,9 +57,30 @@ describe('ops preflight: the account is pinned', () => {
 
 describe('ops stack order', () => {
   it('applies in dependency order and destroys in reverse', () => {
-    expect(stackOrder('day1', undefined)).toEqual(['bootstrap', 'network', 'data', 'cluster', 'registry', 'resilience']);
-    expect(stackOrder('plan', 'all')).toEqual(['bootstrap', 'network', 'data', 'cluster', 'registry', 'resilience']);
-    expect(stackOrder('destroy', 'all')).toEqual(['resilience', 'registry', 'cluster', 'data', 'network', 'bootstrap']);
+    expect(stackOrder('day1', undefined)).toEqual([
+      'bootstrap',
+      'network',
+      'data',
+      'cluster',
+      'registry',
+      'resilience',
+    ]);
+    expect(stackOrder('plan', 'all')).toEqual([
+      'bootstrap',
+      'network',
+      'data',
+      'cluster',
+      'registry',
+      'resilience',
+    ]);
+    expect(stackOrder('destroy', 'all')).toEqual([
+      'resilience',
+      'registry',
+      'cluster',
+      'data',
+      'network',
+      'bootstrap',
+    ]);
     expect(stackOrder('apply', 'data')).toEqual(['data']);
   });
 
