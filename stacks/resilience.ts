@@ -11,8 +11,45 @@ import { TaskboardStack } from './constructs/taskboard-stack';
 import { databaseIdentifier } from './data';
 import { clusterName } from './network';
 
-/** How long each FIS experiment waits for the system to recover before asserting the alarm is OK. */
-export const RECOVERY_WAIT = { rdsFailover: 'PT5M', nodeTermination: 'PT10M' } as const;
+export type FisTemplateName = 'rds-failover' | 'node-termination';
+
+/**
+ * The FIS experiments' catalogue entries, beside the templates (the Chaos Mesh ones are in
+ * chaos/src/catalogue.ts). The Prometheus alerts named here are checked against the generated
+ * rules and the runbooks against docs/runbooks by chaos/test/catalogue.test.ts.
+ */
+export interface FisExperiment {
+  hypothesis: string;
+  blastRadius: string;
+  /** ISO 8601 duration of the aws:fis:wait before the assertion. */
+  recoveryWait: string;
+  abortCondition: string;
+  /** Prometheus alerts that must stay silent while it runs (watch them in Grafana/Alertmanager). */
+  mustNotFire: string[];
+  runbook: `docs/runbooks/${string}.md`;
+}
+
+export const FIS_EXPERIMENTS: Record<FisTemplateName, FisExperiment> = {
+  'rds-failover': {
+    hypothesis:
+      'A Multi-AZ failover takes 1-2 minutes; the pool drops dead connections and reconnects to the new primary, so the API is connected again within 5 minutes and no database page fires.',
+    blastRadius: 'The environment database: every write fails while it reboots/fails over.',
+    recoveryWait: 'PT5M',
+    abortCondition: 'Stop alarm fis-stop-db-idle: no PostgreSQL connection for 5 minutes.',
+    mustNotFire: ['ApiDatabaseUnreachable', 'ApiPodCrashLooping'],
+    runbook: 'docs/runbooks/api-readiness-failing.md',
+  },
+  'node-termination': {
+    hypothesis:
+      'Losing every node of one AZ leaves the pods spread over the other AZs serving; the node groups replace the nodes and the evicted pods are rescheduled within 10 minutes without an availability page.',
+    blastRadius:
+      'Every running node of the cluster in the first AZ, with all pods on them (API, SPA, add-ons).',
+    recoveryWait: 'PT10M',
+    abortCondition: 'Stop alarm fis-stop-db-idle: no API pod connected to PostgreSQL for 5 minutes.',
+    mustNotFire: ['ApiAvailabilityErrorBudgetBurn', 'ApiPodCrashLooping'],
+    runbook: 'docs/runbooks/api-high-error-rate.md',
+  },
+};
 
 /**
  * The AZ whose nodes the node-termination experiment terminates: the first one, so the
@@ -136,7 +173,7 @@ export class ResilienceStack extends TaskboardStack {
       roleArn: role.role.arn,
       stopCondition,
       target: [dbTarget],
-      action: [dbFailover, ...waitThenAssert('failover', RECOVERY_WAIT.rdsFailover)],
+      action: [dbFailover, ...waitThenAssert('failover', FIS_EXPERIMENTS['rds-failover'].recoveryWait)],
       tags: { Name: `${this.prefix}-rds-failover` },
     });
 
@@ -163,7 +200,7 @@ export class ResilienceStack extends TaskboardStack {
           actionId: 'aws:ec2:terminate-instances',
           target: { key: 'Instances', value: 'nodes-in-az' },
         },
-        ...waitThenAssert('terminate', RECOVERY_WAIT.nodeTermination),
+        ...waitThenAssert('terminate', FIS_EXPERIMENTS['node-termination'].recoveryWait),
       ],
       tags: { Name: `${this.prefix}-node-termination` },
     });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FIS_EXPERIMENTS } from '../../stacks/resilience';
 import { EXPERIMENTS } from '../src/catalogue';
 import type { Experiment, SingleExperiment } from '../src/experiments/types';
 import { alertProblems, loadAlertRules, runbookProblems, shapeProblems } from './support/checks';
@@ -93,5 +94,13 @@ describe('chaos catalogue', () => {
       alert: 'ApiDatabaseUnreachable',
       withinSeconds: (5 + 20 + 15 + 6) * 60,
     });
+  });
+});
+
+describe('AWS FIS catalogue entries (stacks/resilience.ts)', () => {
+  it.each(Object.entries(FIS_EXPERIMENTS))('%s names real alerts and an existing runbook', (_name, e) => {
+    expect(e.mustNotFire.filter((a) => !rules.has(a))).toEqual([]);
+    expect(repoFileExists(e.runbook)).toBe(true);
+    expect(e.recoveryWait).toMatch(/^PT\d+M$/);
   });
 });

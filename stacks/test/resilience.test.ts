@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig, type EnvName } from '../config';
 import { databaseIdentifier } from '../data';
 import type { Block } from '../policy/tf-json';
-import { nodeFailureAz, RECOVERY_WAIT } from '../resilience';
+import { FIS_EXPERIMENTS, type FisTemplateName, nodeFailureAz } from '../resilience';
 import type { SynthesizedFile } from '../synth';
 import { all, data, doc, one, ref, synthAll } from './helpers';
 
@@ -54,16 +54,14 @@ describe.each(['dev', 'prod'] as EnvName[])('%s: resilience (AWS FIS)', (env) =>
     });
   });
 
-  it.each(['rds-failover', 'node-termination'])(
+  it.each(Object.keys(FIS_EXPERIMENTS) as FisTemplateName[])(
     '%s stops on one alarm and, after a wait, asserts another is OK',
     (name) => {
       const t = one(doc(files, env, 'resilience'), 'aws_fis_experiment_template', name);
       expect(t.stop_condition).toEqual([{ source: 'aws:cloudwatch:alarm', value: stopArn }]);
       const [fault, wait, assert] = actions(t);
       expect(wait).toMatchObject({ action_id: 'aws:fis:wait', start_after: [fault!.name] });
-      expect(param(wait!, 'duration')).toBe(
-        name === 'rds-failover' ? RECOVERY_WAIT.rdsFailover : RECOVERY_WAIT.nodeTermination,
-      );
+      expect(param(wait!, 'duration')).toBe(FIS_EXPERIMENTS[name].recoveryWait);
       expect(assert).toMatchObject({
         action_id: 'aws:cloudwatch:assert-alarm-state',
         start_after: [wait!.name],
