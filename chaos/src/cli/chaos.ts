@@ -1,6 +1,6 @@
 // Entry point of `make chaos`: wires the real kubectl/helm/Prometheus/terminal into run/cli.ts.
 import { join } from 'node:path';
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { repoRoot } from '../paths';
 import { main } from '../run/cli';
 import { KubectlKube, onPath } from '../run/kubectl';
@@ -20,12 +20,20 @@ process.on('SIGINT', () => {
   controller.abort();
 });
 
-async function confirm(question: string, expected: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await rl.question(question);
-  rl.close();
-  return answer.trim() === expected;
+function confirm(question: string, expected: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    // In the prompt, readline owns Ctrl-C: without this listener it would pause and hang.
+    rl.on('SIGINT', () => {
+      rl.close();
+      resolve(false);
+    });
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(answer.trim() === expected);
+    });
+  });
 }
 
 main(process.argv.slice(2), {
