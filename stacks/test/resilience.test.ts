@@ -1,15 +1,22 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig, type EnvName } from '../config';
-import { databaseIdentifier } from '../data';
-import type { Block } from '../policy/tf-json';
-import { FIS_EXPERIMENTS, type FisTemplateName, nodeFailureAz } from '../resilience';
-import type { SynthesizedFile } from '../synth';
-import { all, data, doc, one, ref, synthAll } from './helpers';
+import { Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, type EnvConfig, type EnvName, loadConfig } from '../config';
+import { DataStack, databaseIdentifier } from '../data';
+import type { Block, TfDocument } from '../policy/tf-json';
+import { FIS_EXPERIMENTS, type FisTemplateName, nodeFailureAz, ResilienceStack } from '../resilience';
+import { all, data, one, ref } from './helpers';
 
-let files: Map<string, SynthesizedFile>;
-beforeAll(() => {
-  files = synthAll();
-});
+/** Testing.synth of the resilience stack, and of the data stack it derives the database from. */
+function synthStacks(env: EnvConfig): { resilience: TfDocument; data: TfDocument } {
+  const app = Testing.app();
+  const resilience = new ResilienceStack(app, env);
+  const dataStack = new DataStack(app, env);
+  return {
+    resilience: JSON.parse(Testing.synth(resilience)) as TfDocument,
+    data: JSON.parse(Testing.synth(dataStack)) as TfDocument,
+  };
+}
+const synthed = { dev: synthStacks(defaultConfig().dev), prod: synthStacks(defaultConfig().prod) };
 
 const block = (v: unknown) => (Array.isArray(v) ? v[0] : v) as Block;
 const actions = (t: Block) => t.action as Block[];
@@ -22,7 +29,7 @@ describe.each(['dev', 'prod'] as EnvName[])('%s: resilience (AWS FIS)', (env) =>
   const c = defaultConfig()[env];
 
   it('reboots the database with a forced failover where there is a standby (Multi-AZ), by its exact ARN', () => {
-    const t = one(doc(files, env, 'resilience'), 'aws_fis_experiment_template', 'rds-failover');
+    const t = one(synthed[env].resilience, 'aws_fis_experiment_template', 'rds-failover');
     const target = block(t.target);
     expect(target).toMatchObject({ name: 'database', resource_type: 'aws:rds:db', selection_mode: 'ALL' });
     expect(target.resource_arns).toEqual([
@@ -35,12 +42,12 @@ describe.each(['dev', 'prod'] as EnvName[])('%s: resilience (AWS FIS)', (env) =>
   });
 
   it('the database it targets is the one the data stack creates', () => {
-    const instance = one(doc(files, env, 'data'), 'aws_db_instance', 'postgres');
+    const instance = one(synthed[env].data, 'aws_db_instance', 'postgres');
     expect(instance.identifier).toBe(databaseIdentifier(c));
   });
 
   it('terminates only running nodes of this cluster in one AZ', () => {
-    const t = one(doc(files, env, 'resilience'), 'aws_fis_experiment_template', 'node-termination');
+    const t = one(synthed[env].resilience, 'aws_fis_experiment_template', 'node-termination');
     const target = block(t.target);
     expect(target).toMatchObject({ resource_type: 'aws:ec2:instance', selection_mode: 'ALL' });
     expect(target.resource_tag).toEqual([{ key: 'eks:cluster-name', value: `taskboard-${env}` }]);
@@ -57,7 +64,7 @@ describe.each(['dev', 'prod'] as EnvName[])('%s: resilience (AWS FIS)', (env) =>
   it.each(Object.keys(FIS_EXPERIMENTS) as FisTemplateName[])(
     '%s stops on one alarm and, after a wait, asserts another is OK',
     (name) => {
-      const t = one(doc(files, env, 'resilience'), 'aws_fis_experiment_template', name);
+      const t = one(synthed[env].resilience, 'aws_fis_experiment_template', name);
       expect(t.stop_condition).toEqual([{ source: 'aws:cloudwatch:alarm', value: stopArn }]);
       const [fault, wait, assert] = actions(t);
       expect(wait).toMatchObject({ action_id: 'aws:fis:wait', start_after: [fault!.name] });
@@ -72,7 +79,7 @@ describe.each(['dev', 'prod'] as EnvName[])('%s: resilience (AWS FIS)', (env) =>
   );
 
   it('its alarms watch the database connections of the right instance; missing data counts as down', () => {
-    const alarms = all(doc(files, env, 'resilience'), 'aws_cloudwatch_metric_alarm');
+    const alarms = all(synthed[env].resilience, 'aws_cloudwatch_metric_alarm');
     expect(alarms.map((a) => [a.alarm_name, a.evaluation_periods])).toEqual([
       [`taskboard-${env}-fis-assert-db-connected`, 2],
       [`taskboard-${env}-fis-stop-db-idle`, 5],
@@ -90,7 +97,7 @@ describe.each(['dev', 'prod'] as EnvName[])('%s: resilience (AWS FIS)', (env) =>
   });
 
   it('its role is assumable by FIS of this account only and grants exactly what the two actions need', () => {
-    const d = doc(files, env, 'resilience');
+    const d = synthed[env].resilience;
     const docs = Object.fromEntries(
       Object.entries(d.data?.aws_iam_policy_document ?? {}).map(([k, v]) => [
         k.replace(/_[0-9A-F]{8}$/, ''),
@@ -122,13 +129,11 @@ describe.each(['dev', 'prod'] as EnvName[])('%s: resilience (AWS FIS)', (env) =>
 
 describe('resilience with Aurora', () => {
   it('fails over the Aurora cluster instead, with the matching permission and alarm dimension', () => {
-    const aurora = synthAll({ TASKBOARD_PROD_DB_ENGINE: 'aurora-serverless-v2' });
-    const d = doc(aurora, 'prod', 'resilience');
-    const id = databaseIdentifier({
-      ...defaultConfig().prod,
-      database: { ...defaultConfig().prod.database, engine: 'aurora-serverless-v2' },
-    });
-    expect(one(doc(aurora, 'prod', 'data'), 'aws_rds_cluster').cluster_identifier).toBe(id);
+    const config = loadConfig({ TASKBOARD_PROD_DB_ENGINE: 'aurora-serverless-v2' }).prod;
+    const aurora = synthStacks(config);
+    const d = aurora.resilience;
+    const id = databaseIdentifier(config);
+    expect(one(aurora.data, 'aws_rds_cluster').cluster_identifier).toBe(id);
     const t = one(d, 'aws_fis_experiment_template', 'rds-failover');
     expect(block(t.target)).toMatchObject({ resource_type: 'aws:rds:cluster' });
     expect(String(block(t.target).resource_arns)).toContain(`:cluster:${id}`);
