@@ -3,13 +3,16 @@
 
 TEST_TARGETS += test-chaos
 
-CHAOS_SRC := chaos/tsconfig.json tsconfig.base.json stacks/config.ts $(shell find chaos/src -name '*.ts' 2>/dev/null)
+# make chaos also compiles what it imports: the stacks' config, the dashboards' PromQL vocabulary and
+# the drills' incident-report writer (docs/incident-report-template.md).
+CHAOS_SRC := chaos/tsconfig.json tsconfig.base.json stacks/config.ts dashboards/src/promql.ts \
+	$(wildcard drills/src/report/*.ts) $(shell find chaos/src -name '*.ts' 2>/dev/null)
 CHAOS_JS := dist/chaos/chaos/src/cli/chaos.js
 CHAOS_MESH_VERSION := 2.8.3
 # Where `make crds-chaos` puts the Chaos Mesh CRDs when ../shared is absent.
 CHAOS_CRDS_CACHE := .cache/shared
 
-$(CHAOS_JS): $(CHAOS_SRC) | deps
+$(CHAOS_JS): $(CHAOS_SRC) | build
 	tsc -p chaos/tsconfig.json
 	@touch $@
 
@@ -33,7 +36,7 @@ crds-chaos: tools ## Fetch the Chaos Mesh CRDs the chaos tests validate against 
 	@echo "crds-chaos: run the chaos tests with TASKBOARD_SHARED_DIR=$(CURDIR)/$(CHAOS_CRDS_CACHE)"
 
 .PHONY: typecheck-chaos
-typecheck-chaos: deps ## Type-check the chaos catalogue, runner and tests (strict)
+typecheck-chaos: build ## Type-check the chaos catalogue, runner and tests (strict)
 	tsc -p chaos/tsconfig.json --noEmit
 	tsc -p chaos/tsconfig.test.json
 

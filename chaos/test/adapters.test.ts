@@ -87,9 +87,33 @@ describe('HttpPrometheus', () => {
   const seen: string[] = [];
   beforeAll(async () => {
     server = createServer((req, res) => {
-      const query = new URL(req.url ?? '', 'http://x').searchParams.get('query') ?? '';
-      seen.push(query);
+      const params = new URL(req.url ?? '', 'http://x').searchParams;
+      const query = params.get('query') ?? '';
+      seen.push(
+        `${req.url?.split('?')[0]} ${query} ${params.get('start') ?? ''} ${params.get('step') ?? ''}`.trim(),
+      );
       res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/api/v1/query_range')) {
+        res.end(
+          JSON.stringify({
+            status: 'success',
+            data: {
+              resultType: 'matrix',
+              result: [
+                {
+                  metric: {},
+                  values: [
+                    [1000, '1.5'],
+                    [1015, 'NaN'],
+                    [1030, '2'],
+                  ],
+                },
+              ],
+            },
+          }),
+        );
+        return;
+      }
       if (query.includes('Broken')) {
         res.statusCode = 400;
         res.end(JSON.stringify({ status: 'error', error: 'parse error' }));
@@ -119,7 +143,18 @@ describe('HttpPrometheus', () => {
   it('queries ALERTS for the firing state of the named alerts', async () => {
     const firing = await new HttpPrometheus(url).firing(['ApiHighLatency', 'ApiHighErrorRate']);
     expect([...firing]).toEqual(['ApiHighLatency']);
-    expect(seen.at(-1)).toBe('ALERTS{alertstate="firing",alertname=~"ApiHighLatency|ApiHighErrorRate"}');
+    expect(seen.at(-1)).toBe(
+      '/api/v1/query ALERTS{alertstate="firing",alertname=~"ApiHighLatency|ApiHighErrorRate"}',
+    );
+  });
+
+  it('reads a range query as [seconds, value] samples, dropping NaN', async () => {
+    const samples = await new HttpPrometheus(url).range('up', new Date(1_000_000), new Date(1_030_000), 15);
+    expect(samples).toEqual([
+      [1000, 1.5],
+      [1030, 2],
+    ]);
+    expect(seen.at(-1)).toBe('/api/v1/query_range up 1000 15');
   });
 
   it('a query error is an error, not "nothing firing"', async () => {

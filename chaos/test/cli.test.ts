@@ -1,16 +1,26 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EXPERIMENTS } from '../src/catalogue';
 import { type CliDeps, main } from '../src/run/cli';
 import type { Kube } from '../src/run/ports';
-import { type IncidentReport, renderMarkdown } from '../src/run/report';
+import { type ChaosRunReport, TemplateReportWriter } from '../src/run/report';
 import { RecordingKube, ScriptedPrometheus, VirtualClock } from './support/fakes';
+import { ROOT } from './support/repo';
+
+const reportDir = mkdtempSync(join(tmpdir(), 'chaos-report-'));
+afterAll(() => rmSync(reportDir, { recursive: true, force: true }));
+// The drills' writer and the shared template in docs/, as `make chaos` uses them.
+const templateWriter = new TemplateReportWriter(reportDir, join(ROOT, 'docs', 'incident-report-template.md'));
 
 function deps(overrides: Partial<CliDeps> = {}, script: (s: number) => string[] = () => []) {
   const clock = new VirtualClock();
   const kube = new RecordingKube();
   const out: string[] = [];
   const err: string[] = [];
-  const reports: IncidentReport[] = [];
+  const reports: ChaosRunReport[] = [];
+  const written: string[] = [];
   const d: CliDeps = {
     kube,
     prometheusAt: () => new ScriptedPrometheus(clock, script),
@@ -20,16 +30,19 @@ function deps(overrides: Partial<CliDeps> = {}, script: (s: number) => string[] 
     writer: {
       write: (r) => {
         reports.push(r);
-        return `artifacts/chaos/${r.environment}-${r.experiment.name}.md`;
+        const path = templateWriter.write(r);
+        written.push(path);
+        return path;
       },
     },
     signal: new AbortController().signal,
     pollSeconds: 15,
+    recoveryWatchSeconds: 300,
     log: (l) => out.push(l),
     error: (l) => err.push(l),
     ...overrides,
   };
-  return { d, kube, out, err, reports };
+  return { d, kube, out, err, reports, written };
 }
 
 /** A kube that fails the test if touched: dry runs and usage errors must not reach the cluster. */
@@ -97,8 +110,8 @@ describe('make chaos EXPERIMENT=… ENV=…', () => {
     expect(h.err).toEqual(['chaos: not confirmed (needs an interactive terminal); nothing changed']);
   });
 
-  it('a full run applies with the release hosts, closes the port-forward and writes the report', async () => {
-    const h = deps({}, (s) => (s >= 400 ? ['ApiDatabaseUnreachable'] : []));
+  it('a full run applies with the release hosts, closes the port-forward and writes the report from the template', async () => {
+    const h = deps({}, (s) => (s >= 400 && s < 660 ? ['ApiDatabaseUnreachable'] : []));
     expect(await main(['api-dns-failure', 'dev'], h.d)).toBe(0);
     expect(h.kube.calls).toEqual([
       'context',
@@ -112,32 +125,67 @@ describe('make chaos EXPERIMENT=… ENV=…', () => {
       'master.taskboard-dev.abc.euw1.cache.amazonaws.com',
     ]);
     expect(h.kube.forwardClosed).toBe(true);
-    expect(h.out.at(-1)).toBe('chaos: report in artifacts/chaos/dev-api-dns-failure.md');
-    const md = renderMarkdown(h.reports[0]!);
+    const path = h.written[0]!;
+    expect(h.out.at(-1)).toBe(`chaos: report in ${path}`);
+    const md = readFileSync(path, 'utf8');
+    // The shared template's sections, every placeholder filled.
     for (const section of [
-      '## Summary',
       '## Hypothesis',
-      '## Impact and blast radius',
-      '## Detection: alerts',
-      '## Timeline',
-      '## Abort condition',
-      '## Runbook',
       '## Fault injected',
-      '## Follow-ups',
+      '## Key figures',
+      '## Timeline',
+      '## Alerts',
+      '## Checks',
+      '## Notes and follow-ups',
     ])
       expect(md).toContain(section);
-    expect(md).toContain('| ApiDatabaseUnreachable | fires within 480s | firing at +405s | yes |');
-    expect(md).toContain('| ApiPodCrashLooping | stays silent | silent | yes |');
-    expect(md).toContain('| Verdict | **PASSED** |');
+    expect(md).not.toMatch(/\{\{/);
+    expect(md).toContain('| Scenario | `api-dns-failure` |');
+    expect(md).toContain('PASSED: all 5 checks held');
+    expect(md).toContain('| ApiDatabaseUnreachable fires within 480 s | pass | firing at +405 s |');
+    expect(md).toContain('| ApiPodCrashLooping stays silent | pass | silent |');
+    expect(md).toContain('| Recovery time | 60.0 s |');
+    expect(md).toContain('kind: DNSChaos');
+    // The fault window ends at removal (10 min); the charts are SVG beside the report.
+    expect(md).toContain('0.0 s → 600.0 s');
+    for (const chart of ['traffic.svg', 'latency.svg', 'alerts.svg']) {
+      expect(existsSync(join(dirname(path), chart))).toBe(true);
+      expect(readFileSync(join(dirname(path), chart), 'utf8')).toMatch(/^<svg/);
+    }
+    // The request timeline came from Prometheus range queries in the dashboards' vocabulary.
+    const prom = h.reports[0]!.traffic;
+    expect(prom.length).toBeGreaterThan(10);
+    expect(prom.find((p) => p.t === 420)).toEqual({
+      t: 420,
+      requests: 10,
+      errors: 2,
+      p50Ms: 120,
+      p95Ms: 120,
+      p99Ms: 120,
+    });
   });
 
   it('a failed hypothesis exits 1 and the report says why', async () => {
     const h = deps({}, (s) => (s >= 30 ? ['ApiPodCrashLooping'] : []));
     expect(await main(['api-db-partition', 'dev'], h.d)).toBe(1);
-    const md = renderMarkdown(h.reports[0]!);
-    expect(md).toContain('| Verdict | **ABORTED** |');
+    const md = readFileSync(h.written[0]!, 'utf8');
+    expect(md).toMatch(/FAILED: 2 of 5 checks failed/);
+    expect(md).toContain('| ApiPodCrashLooping stays silent | **FAIL** | firing at +30 s |');
+    expect(md).toContain('| ApiDatabaseUnreachable fires within 360 s | **FAIL** | did not fire |');
     expect(md).toContain('- abort condition: must-not-fire alert(s) firing: ApiPodCrashLooping');
-    expect(md).toContain('| ApiPodCrashLooping | stays silent | firing at +30s | **no** |');
+    expect(md).toContain('| Recovery time | did not recover |');
     expect(h.kube.forwardClosed).toBe(true);
+  });
+
+  it('a run stopped before applying writes a report with nothing removed and no timeline', async () => {
+    const h = deps({}, () => ['ApiHighErrorRate']);
+    expect(await main(['api-pod-kill', 'dev'], h.d)).toBe(1);
+    expect(h.kube.applied).toEqual([]);
+    expect(h.reports[0]!.traffic).toEqual([]);
+    const md = readFileSync(h.written[0]!, 'utf8');
+    expect(md).toContain(
+      '| no watched alert firing before the start | **FAIL** | already firing before the experiment: ApiHighErrorRate |',
+    );
+    expect(readdirSync(dirname(h.written[0]!))).toContain('report.md');
   });
 });

@@ -30,23 +30,28 @@ function harness(
       e,
       manifestOf(e, targets),
       { kube, prometheus, clock },
-      { pollSeconds: 15, signal: controller.signal, log },
+      { pollSeconds: 15, recoveryWatchSeconds: 300, signal: controller.signal, log },
     );
   return { e, clock, prometheus, kube, run, lines };
 }
 
 describe('make chaos orchestration (fakes for kubectl and Prometheus)', () => {
   it('passes when the expected alert fires in time and nothing forbidden does; removes the experiment', async () => {
-    const h = harness('api-db-latency', (s) => (s >= 600 ? ['ApiHighLatency'] : []));
+    const h = harness('api-db-latency', (s) => (s >= 600 && s < 1260 ? ['ApiHighLatency'] : []));
     const r = await h.run();
     expect(r.verdict).toBe('passed');
     expect(r.firstFiring.get('ApiHighLatency')).toBe(600);
+    // The fault lasts its duration; the alert resolves a minute after removal.
+    expect(r.removedAt).toBe(h.e.durationSeconds);
+    expect(r.recoverySeconds).toBe(60);
+    expect(r.transitions).toEqual([
+      { alert: 'ApiHighLatency', at: 600, state: 'firing' },
+      { alert: 'ApiHighLatency', at: 1260, state: 'inactive' },
+    ]);
     expect(h.kube.calls).toEqual([
       'apply NetworkChaos/taskboard-api-db-latency',
       'remove NetworkChaos/taskboard-api-db-latency',
     ]);
-    // It watched the whole fault for the must-not-fire alerts.
-    expect((r.endedAt.getTime() - r.startedAt.getTime()) / 1000).toBe(h.e.durationSeconds);
     expect(h.prometheus.queries[0]).toEqual([
       'ApiHighLatency',
       'ApiHighErrorRate',
@@ -78,7 +83,9 @@ describe('make chaos orchestration (fakes for kubectl and Prometheus)', () => {
     const r = await h.run();
     expect(r.verdict).toBe('aborted');
     expect(r.reasons).toEqual(['abort condition: must-not-fire alert(s) firing: ApiHighErrorRate']);
-    expect((r.endedAt.getTime() - r.startedAt.getTime()) / 1000).toBe(120);
+    expect(r.removedAt).toBe(120);
+    // Still firing five minutes after removal: no recovery time.
+    expect(r.recoverySeconds).toBeUndefined();
     expect(h.kube.calls.at(-1)).toBe('remove NetworkChaos/taskboard-api-cache-loss');
   });
 

@@ -6,7 +6,7 @@ import { main } from '../run/cli';
 import { KubectlKube, onPath } from '../run/kubectl';
 import { realClock } from '../run/ports';
 import { HttpPrometheus } from '../run/prometheus-http';
-import { MarkdownReportWriter } from '../run/report';
+import { TemplateReportWriter } from '../run/report';
 
 const root = repoRoot();
 const helm = onPath(join(root, 'bin', 'helm'), ['version', '--short']) ? join(root, 'bin', 'helm') : 'helm';
@@ -42,9 +42,13 @@ main(process.argv.slice(2), {
   clock: realClock,
   tools: { kubectl: onPath('kubectl', ['version', '--client']), helm: onPath(helm, ['version', '--short']) },
   confirm,
-  writer: new MarkdownReportWriter(join(root, 'artifacts', 'chaos')),
+  writer: new TemplateReportWriter(
+    join(root, 'artifacts', 'chaos'),
+    join(root, 'docs', 'incident-report-template.md'),
+  ),
   signal: controller.signal,
   pollSeconds: 15,
+  recoveryWatchSeconds: 300,
   log: (l) => console.log(l),
   error: (l) => console.error(l),
 }).then((code) => process.exit(code));

@@ -10,7 +10,8 @@ import { PROMETHEUS, RELEASE } from '../release';
 import { parseTargets, type Targets } from '../targets';
 import { runExperiment, type Verdict } from './orchestrate';
 import type { Clock, Kube, Prometheus } from './ports';
-import { buildReport, type ReportWriter } from './report';
+import type { ChaosRunReport, ReportWriter } from './report';
+import { type TrafficPoint, trafficTimeline } from './traffic';
 
 export class UsageError extends Error {}
 
@@ -47,6 +48,7 @@ export interface CliDeps {
   writer: ReportWriter;
   signal: AbortSignal;
   pollSeconds: number;
+  recoveryWatchSeconds: number;
   log(line: string): void;
   error(line: string): void;
 }
@@ -68,7 +70,8 @@ export function plan(e: Experiment, env: EnvName): string[] {
     ...(e.outcome.kind === 'absorbed' ? [`expect no alert: ${e.outcome.why}`] : []),
     `stop and remove it at once if ${e.mustNotFire.join(' or ')} fires; abort condition: ${e.abortCondition}`,
     `kubectl delete ${object} (also on Ctrl-C or any failure)`,
-    `write the incident report to artifacts/chaos/${env}-${e.name}-<start>.md`,
+    `keep polling up to 5 minutes after removal until the alerts resolve (the recovery time)`,
+    `write the incident report (docs/incident-report-template.md, with charts) to artifacts/chaos/${env}-${e.name}-<start>/report.md`,
   ];
 }
 
@@ -150,14 +153,37 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
   }
   let verdict: Verdict;
   try {
+    const prometheus = deps.prometheusAt(forward.url);
     const result = await runExperiment(
       e,
       object,
-      { kube: deps.kube, prometheus: deps.prometheusAt(forward.url), clock: deps.clock },
-      { pollSeconds: deps.pollSeconds, signal: deps.signal, log: deps.log },
+      { kube: deps.kube, prometheus, clock: deps.clock },
+      {
+        pollSeconds: deps.pollSeconds,
+        recoveryWatchSeconds: deps.recoveryWatchSeconds,
+        signal: deps.signal,
+        log: deps.log,
+      },
     );
     verdict = result.verdict;
-    const path = deps.writer.write(buildReport(e, env, result, manifestYaml(e, targets)));
+    let traffic: TrafficPoint[] = [];
+    let trafficNote: string | undefined;
+    if (result.removedAt !== undefined) {
+      try {
+        traffic = await trafficTimeline(prometheus, result.startedAt, result.endedAt, deps.pollSeconds);
+      } catch (error) {
+        trafficNote = `request timeline not available: ${(error as Error).message}`;
+      }
+    }
+    const report: ChaosRunReport = {
+      environment: env,
+      experiment: e,
+      result,
+      manifestYaml: manifestYaml(e, targets),
+      traffic,
+      trafficNote,
+    };
+    const path = deps.writer.write(report);
     deps.log(
       `chaos: ${e.name} ${verdict.toUpperCase()}${result.reasons.length ? `: ${result.reasons.join('; ')}` : ''}`,
     );

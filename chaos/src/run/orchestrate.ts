@@ -12,6 +12,13 @@ export interface TimelineEvent {
   what: string;
 }
 
+export interface AlertTransition {
+  alert: string;
+  /** Seconds since apply. */
+  at: number;
+  state: 'firing' | 'inactive';
+}
+
 export interface RunResult {
   experiment: string;
   verdict: Verdict;
@@ -21,10 +28,17 @@ export interface RunResult {
   /** Alert -> seconds after apply it was first seen firing. */
   firstFiring: Map<string, number>;
   timeline: TimelineEvent[];
+  transitions: AlertTransition[];
+  /** Seconds after apply the experiment was removed (the end of the fault window). */
+  removedAt?: number;
+  /** Seconds from removal until no watched alert fired any more; undefined: not within the watch. */
+  recoverySeconds?: number;
 }
 
 export interface RunOptions {
   pollSeconds: number;
+  /** How long to keep polling after removal for the alerts to resolve (the recovery time). */
+  recoveryWatchSeconds: number;
   signal: AbortSignal;
   log: (line: string) => void;
 }
@@ -40,7 +54,11 @@ export async function runExperiment(
   const watched = [...new Set([...mustFire.map((f) => f.alert), ...e.mustNotFire])];
   const timeline: TimelineEvent[] = [];
   const firstFiring = new Map<string, number>();
+  const transitions: AlertTransition[] = [];
+  let previous = new Set<string>();
   const reasons: string[] = [];
+  let removedAt: number | undefined;
+  let recoverySeconds: number | undefined;
   let t0 = clock.now();
   const elapsed = () => Math.round((clock.now() - t0) / 1000);
   const note = (what: string) => {
@@ -55,7 +73,21 @@ export async function runExperiment(
     endedAt: new Date(clock.now()),
     firstFiring,
     timeline,
+    transitions,
+    removedAt,
+    recoverySeconds,
   });
+  /** Polls the watched alerts, recording every change of state. */
+  const poll = async (): Promise<Set<string>> => {
+    const firing = await prometheus.firing(watched);
+    const at = elapsed();
+    for (const alert of watched) {
+      if (firing.has(alert) && !previous.has(alert)) transitions.push({ alert, at, state: 'firing' });
+      if (!firing.has(alert) && previous.has(alert)) transitions.push({ alert, at, state: 'inactive' });
+    }
+    previous = firing;
+    return firing;
+  };
 
   // An alert already firing would make the run prove nothing either way.
   const before = await prometheus.firing(watched);
@@ -83,7 +115,7 @@ export async function runExperiment(
         break;
       }
       const now = elapsed();
-      const firing = await prometheus.firing(watched);
+      const firing = await poll();
       for (const alert of firing) {
         if (!firstFiring.has(alert)) {
           firstFiring.set(alert, now);
@@ -117,6 +149,7 @@ export async function runExperiment(
     if (applied) {
       try {
         await kube.remove(object);
+        removedAt = elapsed();
         note(`removed ${object.kind}/${object.metadata.name}`);
       } catch (error) {
         reasons.push(
@@ -125,6 +158,22 @@ export async function runExperiment(
         note('removal FAILED');
         verdict = 'failed';
       }
+    }
+  }
+  if (removedAt !== undefined && verdict !== 'interrupted') {
+    // Recovery: how long after the fault ends until every watched alert has resolved.
+    try {
+      while (!opts.signal.aborted && elapsed() - removedAt <= opts.recoveryWatchSeconds) {
+        if ((await poll()).size === 0) {
+          recoverySeconds = elapsed() - removedAt;
+          note(`recovered: no watched alert firing ${recoverySeconds}s after removal`);
+          break;
+        }
+        await clock.sleep(opts.pollSeconds * 1000, opts.signal);
+      }
+      if (recoverySeconds === undefined) note(`still firing ${opts.recoveryWatchSeconds}s after removal`);
+    } catch (error) {
+      note(`recovery watch stopped: ${(error as Error).message}`);
     }
   }
   return result(verdict ?? 'failed');

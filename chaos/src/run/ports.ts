@@ -17,6 +17,8 @@ export interface Kube {
 export interface Prometheus {
   /** Which of `names` are firing now: ALERTS{alertname=~"...",alertstate="firing"}. */
   firing(names: string[]): Promise<Set<string>>;
+  /** A range query's first series as [unix seconds, value] samples (NaN dropped). */
+  range(query: string, start: Date, end: Date, stepSeconds: number): Promise<[number, number][]>;
 }
 
 export interface Clock {

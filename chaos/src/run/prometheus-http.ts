@@ -15,17 +15,32 @@ export class HttpPrometheus implements Prometheus {
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
+  private async get<T>(path: string, params: Record<string, string>): Promise<T> {
+    const url = `${this.baseUrl}${path}?${new URLSearchParams(params)}`;
+    const res = await this.fetchImpl(url, { signal: AbortSignal.timeout(10_000) });
+    const body = (await res.json()) as { status: string; error?: string; data?: T };
+    if (!res.ok || body.status !== 'success' || body.data === undefined)
+      throw new Error(`Prometheus query failed (${res.status}): ${body.error ?? 'no error text'}`);
+    return body.data;
+  }
+
   async firing(names: string[]): Promise<Set<string>> {
     if (names.length === 0) return new Set();
-    const url = `${this.baseUrl}/api/v1/query?query=${encodeURIComponent(firingQuery(names))}`;
-    const res = await this.fetchImpl(url, { signal: AbortSignal.timeout(10_000) });
-    const body = (await res.json()) as {
-      status: string;
-      error?: string;
-      data?: { result: { metric: Record<string, string> }[] };
-    };
-    if (!res.ok || body.status !== 'success')
-      throw new Error(`Prometheus query failed (${res.status}): ${body.error ?? 'no error text'}`);
-    return new Set((body.data?.result ?? []).map((r) => r.metric.alertname).filter((n): n is string => !!n));
+    const data = await this.get<{ result: { metric: Record<string, string> }[] }>('/api/v1/query', {
+      query: firingQuery(names),
+    });
+    return new Set(data.result.map((r) => r.metric.alertname).filter((n): n is string => !!n));
+  }
+
+  async range(query: string, start: Date, end: Date, stepSeconds: number): Promise<[number, number][]> {
+    const data = await this.get<{ result: { values: [number, string][] }[] }>('/api/v1/query_range', {
+      query,
+      start: String(start.getTime() / 1000),
+      end: String(end.getTime() / 1000),
+      step: String(stepSeconds),
+    });
+    return (data.result[0]?.values ?? [])
+      .map(([t, v]): [number, number] => [t, Number(v)])
+      .filter(([, v]) => Number.isFinite(v));
   }
 }

@@ -27,6 +27,24 @@ export class ScriptedPrometheus implements Prometheus {
     if (this.failAt !== undefined && s >= this.failAt) throw new Error('connection refused');
     return new Set(this.script(s).filter((a) => names.includes(a)));
   }
+  ranges: string[] = [];
+  /** 10 req/s, 5xx only while any scripted alert fires, 120 ms at every percentile. */
+  async range(query: string, start: Date, end: Date, step: number): Promise<[number, number][]> {
+    this.ranges.push(query);
+    const out: [number, number][] = [];
+    for (let t = start.getTime() / 1000; t <= end.getTime() / 1000; t += step) {
+      const s = t - this.start / 1000;
+      const value = query.includes('histogram_quantile')
+        ? 120
+        : query.includes('status_code')
+          ? this.script(s).length > 0
+            ? 2
+            : 0
+          : 10;
+      out.push([t, value]);
+    }
+    return out;
+  }
 }
 
 export class RecordingKube implements Kube {
