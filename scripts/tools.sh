@@ -13,6 +13,8 @@ export PATH="$BIN:$PATH"
 # benchmarks use autocannon (an npm devDependency) instead.
 HELM_MODULE="helm.sh/helm/v3/cmd/helm@v3.22.0"
 ACTIONLINT_MODULE="github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
+# The local drills' fault proxy between the API and PostgreSQL/Redis (make drill).
+TOXIPROXY_MODULE="github.com/Shopify/toxiproxy/v2/cmd/server@v2.5.0"
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
@@ -25,6 +27,22 @@ go_tool() { # name module
   fi
   echo "tools: go install $module -> bin/"
   GOBIN="$BIN" GOFLAGS=-mod=mod go install "$module"
+}
+
+# toxiproxy's server package is named `server`: built into a scratch GOBIN, installed under its real name.
+toxiproxy_tool() {
+  if have toxiproxy-server; then return 0; fi
+  if ! have go; then
+    echo "tools: toxiproxy-server missing and Go is not installed; install Go or toxiproxy-server yourself" >&2
+    return 1
+  fi
+  echo "tools: go install $TOXIPROXY_MODULE -> bin/toxiproxy-server"
+  local scratch
+  scratch=$(mktemp -d)
+  GOBIN="$scratch" GOFLAGS=-mod=mod go install "$TOXIPROXY_MODULE" && mv "$scratch/server" "$BIN/toxiproxy-server"
+  local rc=$?
+  rm -rf "$scratch"
+  return "$rc"
 }
 
 APT_UPDATED=0
@@ -48,6 +66,7 @@ failed=0
 scripts/node.sh || failed=1
 go_tool helm "$HELM_MODULE" || failed=1
 go_tool actionlint "$ACTIONLINT_MODULE" || failed=1
+toxiproxy_tool || failed=1
 apt_tool promtool prometheus || failed=1
 apt_tool amtool prometheus-alertmanager || failed=1
 apt_tool chromium chromium || failed=1

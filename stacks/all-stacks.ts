@@ -8,6 +8,7 @@ import { DataStack } from './data';
 import { NetworkStack } from './network';
 import { PlatformStack } from './platform';
 import { RegistryStack } from './registry';
+import { ResilienceStack } from './resilience';
 
 /** Every stack of every environment, in apply order. */
 export function buildApp(config: InfraConfig, outdir?: string): { app: App; stacks: TaskboardStack[] } {
@@ -22,10 +23,20 @@ export function buildApp(config: InfraConfig, outdir?: string): { app: App; stac
     const registry = new RegistryStack(app, c);
     const platform = new PlatformStack(app, c);
     const appStack = new AppStack(app, c);
+    const resilience = new ResilienceStack(app, c);
     // Beyond the chain below: every stack whose outputs the app reads (a remote-state read is
     // invisible to the CLI). The stack before it in the chain is `platform` (operators, CRDs).
     for (const producer of [network, data, cluster, registry]) appStack.addDependency(producer);
-    const ordered = [new BootstrapStack(app, c), network, data, cluster, registry, platform, appStack];
+    const ordered = [
+      new BootstrapStack(app, c),
+      network,
+      data,
+      cluster,
+      registry,
+      platform,
+      appStack,
+      resilience,
+    ];
     // Remote-state reads are invisible to the cdktf CLI; declaring the order lets
     // `cdktf deploy`/`destroy` with several stacks walk them correctly.
     ordered.forEach((stack, i) => {

@@ -15,6 +15,7 @@ export const STACK_ORDER = [
   'registry',
   'platform',
   'app',
+  'resilience',
 ] as const;
 export type StackName = (typeof STACK_ORDER)[number];
 

@@ -44,6 +44,14 @@ interface DatabaseEndpoint {
   masterSecretArn: string;
 }
 
+/**
+ * The database's identifier: the RDS instance (engine rds) or the Aurora cluster. Other stacks
+ * (resilience: FIS targets, CloudWatch alarm dimensions) derive ARNs from it.
+ */
+export function databaseIdentifier(env: EnvConfig): string {
+  return `${env.project}-${env.name}-${env.database.engine === 'rds' ? 'postgres' : 'aurora'}`;
+}
+
 /** PostgreSQL, Redis and application secrets in the isolated subnets, reachable only from nodes. */
 export class DataStack extends TaskboardStack {
   private readonly kmsKeyArn: string;
@@ -146,7 +154,7 @@ export class DataStack extends TaskboardStack {
   private rdsInstance(network: DataTerraformRemoteStateS3, sgId: string): DatabaseEndpoint {
     const d = this.env.database;
     const prod = this.env.name === 'prod';
-    const identifier = `${this.prefix}-postgres`;
+    const identifier = databaseIdentifier(this.env);
     const subnets = new DbSubnetGroup(this, 'db-subnets', {
       name: `${this.prefix}-db`,
       subnetIds: network.getList('isolated_subnet_ids'),
@@ -205,7 +213,7 @@ export class DataStack extends TaskboardStack {
   private auroraServerless(network: DataTerraformRemoteStateS3, sgId: string): DatabaseEndpoint {
     const d = this.env.database;
     const prod = this.env.name === 'prod';
-    const identifier = `${this.prefix}-aurora`;
+    const identifier = databaseIdentifier(this.env);
     const major = d.engineVersion;
     const subnets = new DbSubnetGroup(this, 'db-subnets', {
       name: `${this.prefix}-db`,

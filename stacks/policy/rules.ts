@@ -553,6 +553,77 @@ export const RULES: PolicyRule[] = [
   ...HELM_RULES,
   ...KUBERNETES_AUTH_RULES,
   ...APP_RULES,
+  rule(
+    'FIS-STOP-CONDITION',
+    'Every FIS experiment template stops on a CloudWatch alarm of ours, never on "none".',
+    (doc, c) => {
+      for (const t of resources(doc, 'aws_fis_experiment_template')) {
+        const conditions = blocks(t.body.stop_condition);
+        const ok =
+          conditions.length > 0 &&
+          conditions.every(
+            (s) =>
+              s.source === 'aws:cloudwatch:alarm' &&
+              resources(doc, 'aws_cloudwatch_metric_alarm').some((a) => references(s.value, a.address)),
+          );
+        c.expect(t, ok, 'no stop condition on a CloudWatch alarm defined in this stack');
+      }
+    },
+  ),
+  rule(
+    'FIS-ASSERTS-ALARM',
+    'Every FIS template asserts a separate alarm (assert-alarm-state) after a wait for recovery.',
+    (doc, c) => {
+      for (const t of resources(doc, 'aws_fis_experiment_template')) {
+        const actions = blocks(t.body.action);
+        const waits = actions.filter((a) => a.action_id === 'aws:fis:wait').map((a) => a.name);
+        const stopAlarms = blocks(t.body.stop_condition).map((s) => s.value);
+        const ok = actions
+          .filter((a) => a.action_id === 'aws:cloudwatch:assert-alarm-state')
+          .some((a) => {
+            const arns = blocks(a.parameter).find((p) => p.key === 'alarmArns')?.value;
+            return (
+              strings(a.start_after).some((n) => waits.includes(n)) &&
+              typeof arns === 'string' &&
+              arns.length > 0 &&
+              !stopAlarms.includes(arns)
+            );
+          });
+        c.expect(
+          t,
+          ok,
+          'no aws:cloudwatch:assert-alarm-state after an aws:fis:wait on an alarm other than the stop condition',
+        );
+      }
+    },
+  ),
+  rule(
+    'FIS-TARGETS-SCOPED',
+    'FIS targets name resources by ARN or tag, and the FIS role never mutates "*" unconditionally.',
+    (doc, c) => {
+      for (const t of resources(doc, 'aws_fis_experiment_template')) {
+        for (const target of blocks(t.body.target)) {
+          const scoped = strings(target.resource_arns).length > 0 || blocks(target.resource_tag).length > 0;
+          c.expect(t, scoped, `target ${String(target.name)} selects every resource of its type`);
+        }
+        const role = resources(doc, 'aws_iam_role').find((r) => references(t.body.role_arn, r.address));
+        const policies = resources(doc, 'aws_iam_role_policy').filter(
+          (p) => role && references(p.body.role, role.address),
+        );
+        const statements = policies.flatMap((p) => policyStatements(doc, p.body.policy) ?? []);
+        c.expect(t, statements.length > 0, 'FIS role has no inline least-privilege policy');
+        for (const st of statements) {
+          const readOnly = strings(st.actions).every((a) => /:(Describe|List|Get)/.test(a));
+          const unconditionalStar = strings(st.resources).includes('*') && blocks(st.condition).length === 0;
+          c.expect(
+            t,
+            readOnly || !unconditionalStar,
+            `statement ${String(st.sid ?? '')} mutates "*" without a condition`,
+          );
+        }
+      }
+    },
+  ),
 ];
 
 /** Runs every rule on every stack. */

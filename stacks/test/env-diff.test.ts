@@ -69,6 +69,9 @@ const EXPECTED: Record<string, RegExp[]> = {
     // Each environment's reviewed chart values file (values-dev.yaml / values-prod.yaml).
     /^resource\.helm_release\.release\.values\.0$/,
   ],
+  resilience: [
+    /^resource\.aws_fis_experiment_template\.rds-failover\.(description|action\.0\.parameter\.0\.value)$/, // forced failover needs prod's Multi-AZ standby
+  ],
 };
 
 let files: Map<string, SynthesizedFile>;

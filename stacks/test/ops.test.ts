@@ -69,7 +69,7 @@ describe('ops preflight: the account is pinned', () => {
 
 describe('ops stack order', () => {
   it('applies in dependency order and destroys in reverse', () => {
-    const all = ['bootstrap', 'network', 'data', 'cluster', 'registry', 'platform', 'app'];
+    const all = ['bootstrap', 'network', 'data', 'cluster', 'registry', 'platform', 'app', 'resilience'];
     expect(stackOrder('day1', undefined)).toEqual(['bootstrap', 'network', 'data', 'cluster', 'registry']);
     expect(stackOrder('day1', 'app')).toEqual(['bootstrap', 'network', 'data', 'cluster', 'registry']);
     expect(stackOrder('day2', undefined)).toEqual(['platform', 'app']);

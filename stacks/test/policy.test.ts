@@ -252,6 +252,32 @@ const BROKEN: Record<string, { stack: string; breakIt: (d: TfDocument) => void }
       only(d.provider?.kubernetes).token = ref('data.aws_eks_cluster_auth.cluster.token');
     },
   },
+  'FIS-STOP-CONDITION': {
+    stack: 'prod-resilience',
+    breakIt: (d) => {
+      first(d, 'aws_fis_experiment_template').stop_condition = [{ source: 'none' }];
+    },
+  },
+  'FIS-ASSERTS-ALARM': {
+    stack: 'dev-resilience',
+    // Asserting the stop alarm itself proves nothing the stop condition does not already.
+    breakIt: (d) => {
+      const t = first(d, 'aws_fis_experiment_template');
+      const assert = (t.action as Block[]).find((a) => a.action_id === 'aws:cloudwatch:assert-alarm-state')!;
+      (assert.parameter as Block[]).find((p) => p.key === 'alarmArns')!.value = only(t.stop_condition).value!;
+    },
+  },
+  'FIS-TARGETS-SCOPED': {
+    stack: 'prod-resilience',
+    breakIt: (d) => {
+      const target = only(
+        Object.values(d.resource?.aws_fis_experiment_template ?? {}).find((t) =>
+          JSON.stringify(t).includes('aws:ec2:instance'),
+        )!.target,
+      );
+      delete target.resource_tag;
+    },
+  },
 };
 
 const appRelease = (d: TfDocument): Block => first(d, 'helm_release');

@@ -14,7 +14,7 @@ const block = (v: unknown) => (Array.isArray(v) ? v[0] : v) as Block;
 
 describe.each(envs)('%s: every stack', (env) => {
   it('has its own S3 state key with native locking, except bootstrap (local until migrated)', () => {
-    for (const stack of ['network', 'data', 'cluster', 'registry']) {
+    for (const stack of ['network', 'data', 'cluster', 'registry', 'resilience']) {
       const s3 = (doc(files, env, stack).terraform as Block).backend as Block;
       expect(s3.s3).toEqual({
         bucket: `taskboard-sre-${env}-tfstate`,
@@ -32,7 +32,7 @@ describe.each(envs)('%s: every stack', (env) => {
   it("refuses any account but the environment's own (allowed_account_ids per environment)", () => {
     const ids = { dev: '111111111111', prod: '222222222222' };
     const pinned = synthAll({ TASKBOARD_DEV_ACCOUNT_ID: ids.dev, TASKBOARD_PROD_ACCOUNT_ID: ids.prod });
-    for (const stack of ['bootstrap', 'network', 'data', 'cluster', 'registry']) {
+    for (const stack of ['bootstrap', 'network', 'data', 'cluster', 'registry', 'resilience']) {
       const provider = block(doc(pinned, env, stack).provider?.aws);
       expect(provider.allowed_account_ids).toEqual([ids[env]]);
     }
@@ -74,7 +74,7 @@ describe.each(envs)('%s: bootstrap', (env) => {
   it('encrypts state with the state key: operators and CI may use it, and non-KMS writes are denied', () => {
     const id = env === 'prod' ? '222222222222' : '111111111111';
     const pinned = synthAll({ [`TASKBOARD_${env.toUpperCase()}_ACCOUNT_ID`]: id });
-    for (const stack of ['network', 'data', 'cluster', 'registry']) {
+    for (const stack of ['network', 'data', 'cluster', 'registry', 'resilience']) {
       const backend = ((doc(pinned, env, stack).terraform as Block).backend as Block).s3 as Block;
       expect(backend.kms_key_id).toBe(`arn:aws:kms:eu-west-1:${id}:alias/taskboard-${env}-tfstate`);
     }

@@ -1,0 +1,48 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * nginx in front of the two replicas, the local stand-in for the Service/ALB: round robin, a
+ * refused connection goes to the other replica (proxy_next_upstream error), a 502/503/504 on an
+ * idempotent request is retried on the other one. Non-idempotent requests already sent are not
+ * retried (nginx's default), so an in-flight POST on a killed replica fails, as it would in the cluster.
+ */
+export function writeNginxConfig(dir: string, listenPort: number, upstreamPorts: number[]): string {
+  const temp = join(dir, 'nginx-temp');
+  mkdirSync(temp, { recursive: true });
+  const config = `
+worker_processes 1;
+daemon off;
+pid ${join(dir, 'nginx.pid')};
+error_log ${join(dir, 'nginx-error.log')} warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${temp}/body;
+  proxy_temp_path ${temp}/proxy;
+  fastcgi_temp_path ${temp}/fastcgi;
+  uwsgi_temp_path ${temp}/uwsgi;
+  scgi_temp_path ${temp}/scgi;
+  upstream taskboard_api {
+${upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n')}
+    keepalive 32;
+  }
+  server {
+    listen 127.0.0.1:${listenPort};
+    location / {
+      proxy_pass http://taskboard_api;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_next_upstream error timeout http_502 http_503 http_504;
+      proxy_connect_timeout 1s;
+      proxy_read_timeout 10s;
+    }
+  }
+}
+`;
+  const path = join(dir, 'nginx.conf');
+  writeFileSync(path, config);
+  return path;
+}

@@ -1,0 +1,13 @@
+import { cacheDown } from './cache-down';
+import { dbDown } from './db-down';
+import { podKill } from './pod-kill';
+import type { Scenario } from './scenario';
+
+/** Every drill `make drill SCENARIO=…` knows, by name. */
+export const SCENARIOS: readonly Scenario[] = [podKill, dbDown, cacheDown];
+
+export const scenarioNames = (): string[] => SCENARIOS.map((s) => s.name);
+
+export function findScenario(name: string | undefined): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}
