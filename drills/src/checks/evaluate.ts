@@ -97,10 +97,10 @@ export function evaluate(scenario: Scenario, o: Observations, m: Measurements): 
     o.lost.length === 0 && o.acknowledged.length > 0,
     `${o.acknowledged.length} writes acknowledged, ${o.lost.length} missing afterwards${o.lost.length ? `: ${o.lost.slice(0, 5).join(', ')}` : ''}`,
   );
-  const wantNotReady = { none: 0, one: 1, all: o.pods.length }[e.readinessDuringFault];
+  const wantNotReady = { none: 0, one: 1, all: o.pods.length, any: undefined }[e.readinessDuringFault];
   add(
     `readiness during the fault: ${e.readinessDuringFault} not ready`,
-    m.notReadyDuringFault.length === wantNotReady,
+    wantNotReady === undefined || m.notReadyDuringFault.length === wantNotReady,
     `not ready during the fault: ${m.notReadyDuringFault.join(', ') || 'none'}`,
   );
   const lastByPod = o.pods.map((pod) => o.readiness.findLast((s) => s.pod === pod));

@@ -15,8 +15,8 @@ export interface Expectations {
   notified: { receiver: string; alert: string }[];
   /** A PromQL condition Prometheus must have seen true during the fault (what the drill's signal is). */
   seenInPrometheus?: { expr: string; meaning: string };
-  /** Readiness during the fault: how many replicas must fail /health/ready. All must recover afterwards. */
-  readinessDuringFault: 'none' | 'one' | 'all';
+  /** Readiness during the fault: how many replicas must fail /health/ready (any: not asserted). All must recover afterwards. */
+  readinessDuringFault: 'none' | 'one' | 'all' | 'any';
   /** Failed requests (5xx or no answer) allowed while the fault is on (until recovery). */
   maxFailedDuringFault: number;
   /** Failed requests allowed outside the fault (before it, and after recovery): a healthy system has none. */
