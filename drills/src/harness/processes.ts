@@ -14,6 +14,8 @@ export interface Started {
  */
 export class ProcessGroup {
   private readonly running = new Set<Started>();
+  /** Set once stopping began: a start racing a Ctrl-C must not leave a process behind. */
+  private closed = false;
 
   constructor(
     private readonly logDir: string,
@@ -27,6 +29,7 @@ export class ProcessGroup {
   }
 
   start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Started {
+    if (this.closed) throw new Error(`not starting ${name}: the drill is stopping`);
     const child = spawn(command, args, {
       env: { PATH: process.env.PATH, ...env, ...this.marker },
       cwd,
@@ -69,6 +72,7 @@ export class ProcessGroup {
   }
 
   async stopAll(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.running].reverse().map((p) => this.stop(p)));
   }
 

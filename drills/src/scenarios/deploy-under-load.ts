@@ -22,7 +22,7 @@ export const deployUnderLoad: Scenario = {
   },
   expect: {
     alerts: [],
-    silent: ['ApiHighErrorRate', 'ApiDatabaseUnreachable', 'ApiCacheErrorRateHigh', 'ApiHighLatency'],
+    silent: ['ApiHighErrorRate', 'ApiDatabaseUnreachable', 'ApiCacheErrorRateHigh'],
     notified: [],
     seenInPrometheus: {
       expr: 'up{job="taskboard-api"} == 0',

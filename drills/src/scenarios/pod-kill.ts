@@ -19,7 +19,7 @@ export const podKill: Scenario = {
   },
   expect: {
     alerts: [],
-    silent: ['ApiHighErrorRate', 'ApiHighLatency', 'ApiDatabaseUnreachable', 'ApiCacheErrorRateHigh'],
+    silent: ['ApiHighErrorRate', 'ApiDatabaseUnreachable', 'ApiCacheErrorRateHigh'],
     notified: [],
     seenInPrometheus: {
       expr: 'up{job="taskboard-api",pod="taskboard-api-a"} == 0',

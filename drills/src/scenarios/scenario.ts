@@ -23,7 +23,11 @@ export interface Expectations {
   maxFailedOutsideFault: number;
   /** From healing the fault until every replica is ready and requests succeed again. */
   maxRecoverySeconds: number;
-  /** p95 latency of requests sent while the fault is on. */
+  /**
+   * p95 latency of requests sent while the fault is on, at most this or 1.5× the p95 before the
+   * fault, whichever is larger: the fault must not make latency worse than the bound, and a machine
+   * already slower than the bound before the fault (a starved shared CPU) is not the fault's doing.
+   */
   maxP95DuringFaultMs: number;
 }
 
