@@ -123,11 +123,19 @@ export async function waitFor<T>(
 
 /** GET that answers the status code, or 0 when nothing answered (refused, reset, timed out). */
 export async function httpStatus(url: string, timeoutMs = 2000): Promise<number> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch {
-    return 0;
-  }
+  const attempt = (async () => {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      await res.arrayBuffer();
+      return res.status;
+    } catch {
+      return 0;
+    }
+  })();
+  // Belt and braces: whatever the client does with a socket of a killed process, the probe ends.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<number>((resolve) => {
+    timer = setTimeout(() => resolve(0), timeoutMs + 500);
+  });
+  return Promise.race([attempt, deadline]).finally(() => clearTimeout(timer));
 }

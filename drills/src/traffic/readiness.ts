@@ -20,11 +20,7 @@ export class ReadinessWatch {
   ) {}
 
   start(): void {
-    let busy = false;
     const tick = () => {
-      // One probe round at a time: a slow answer delays the next round instead of piling up.
-      if (busy) return;
-      busy = true;
       const at = this.clock();
       this.inFlight = Promise.all(
         this.replicas.map(async (r) =>
