@@ -45,11 +45,43 @@ export interface Measurements {
 }
 
 /**
+ * Consecutive failed probes before a replica counts as not ready. Like the chart's readiness
+ * `failureThreshold`, one failed probe (a starved CPU, a GC pause) does not take a pod out.
+ */
+export const READINESS_FAILURE_THRESHOLD = 3;
+
+/** The failed readiness samples that belong to a run of at least the threshold, per replica. */
+export function effectiveNotReady(
+  samples: ReadinessSample[],
+  threshold = READINESS_FAILURE_THRESHOLD,
+): ReadinessSample[] {
+  const out: ReadinessSample[] = [];
+  const byPod = new Map<string, ReadinessSample[]>();
+  for (const s of samples) byPod.set(s.pod, [...(byPod.get(s.pod) ?? []), s]);
+  for (const list of byPod.values()) {
+    let run: ReadinessSample[] = [];
+    for (const s of [
+      ...list.sort((a, b) => a.at - b.at),
+      { at: Number.POSITIVE_INFINITY, pod: '', status: 200 },
+    ]) {
+      if (s.status !== 200) run.push(s);
+      else {
+        if (run.length >= threshold) out.push(...run);
+        run = [];
+      }
+    }
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/**
  * The moment the service is healthy again after `healedAt`: every replica's readiness stays 200 from
  * then on and no request started from then on fails. Undefined when that never happened.
  */
 export function recoveredAt(o: Observations): number | undefined {
-  const lastBadReadiness = o.readiness.filter((s) => s.at >= o.healedAt && s.status !== 200).at(-1)?.at;
+  const lastBadReadiness = effectiveNotReady(o.readiness)
+    .filter((s) => s.at >= o.healedAt)
+    .at(-1)?.at;
   const lastFailure = o.records.filter((r) => r.at >= o.healedAt && failed(r)).at(-1)?.at;
   const lastBad = Math.max(o.healedAt, lastBadReadiness ?? 0, lastFailure ?? 0);
   const healthyAfter =
@@ -68,8 +100,9 @@ export function measure(o: Observations): Measurements {
   const failures = o.records.filter(failed);
   const during = o.records.filter((r) => r.at >= o.injectedAt && r.at < o.healedAt).map((r) => r.latencyMs);
   const before = o.records.filter((r) => r.at < o.injectedAt).map((r) => r.latencyMs);
+  const bad = effectiveNotReady(o.readiness);
   const notReady = o.pods.filter((pod) =>
-    o.readiness.some((s) => s.pod === pod && s.at >= o.injectedAt && s.at <= o.healedAt && s.status !== 200),
+    bad.some((s) => s.pod === pod && s.at >= o.injectedAt && s.at <= o.healedAt),
   );
   return {
     recoveredAt: recovered,
