@@ -29,6 +29,8 @@ ver actionlint actionlint --version
 ver promtool promtool --version
 ver amtool amtool --version
 ver prometheus prometheus --version
+ver prometheus-alertmanager prometheus-alertmanager --version
+ver toxiproxy-server toxiproxy-server -version
 ver chromium chromium --version
 ver nginx nginx -v
 ver psql psql --version

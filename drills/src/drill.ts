@@ -258,6 +258,11 @@ export async function runDrill(
           measurements,
           checks,
           charts: written.charts,
+          // For diagnosis: the drill-clock moments and the raw readiness probes.
+          injectedAt,
+          healedAt,
+          endedAt,
+          readiness: samples,
         },
         null,
         2,

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evaluate, measure, type Observations } from '../src/checks/evaluate';
+import { effectiveNotReady, evaluate, measure, type Observations } from '../src/checks/evaluate';
 import { percentile, perSecond } from '../src/checks/timeline';
 import {
   fillTemplate,
@@ -78,6 +78,14 @@ describe('measurements and checks', () => {
     expect(seconds).toHaveLength(40);
     expect(seconds[12]).toMatchObject({ t: 12, requests: 10, errors: 10 });
     expect(seconds[30]).toMatchObject({ requests: 10, errors: 0, p95Ms: 40 });
+  });
+
+  it('a lone failed readiness probe does not make a replica not ready', () => {
+    const o = observations();
+    o.readiness.push({ at: 5_000, pod: 'a', status: 503 }, { at: 30_000, pod: 'b', status: 0 });
+    const m = measure(o);
+    expect(m.recoverySeconds).toBe(1);
+    expect(effectiveNotReady(o.readiness).some((s) => s.at === 5_000 || s.at === 30_000)).toBe(false);
   });
 
   it('measures recovery from the heal to the first healthy readiness', () => {

@@ -71,8 +71,11 @@ export class ApiReplica {
     await this.processes.stop(this.process, 30_000);
   }
 
-  /** Readiness as the kubelet would probe it: 200 ready, 503 not ready, 0 not answering. */
+  /**
+   * Readiness as the kubelet would probe it: 200 ready, 503 not ready, 0 not answering (within 3 s:
+   * longer than the kubelet's 1 s default, so a starved shared CPU does not read as a failed replica).
+   */
   readiness(): Promise<number> {
-    return httpStatus(`${this.url}${API_PATHS.ready}`, 1000);
+    return httpStatus(`${this.url}${API_PATHS.ready}`, 3000);
   }
 }

@@ -67,7 +67,7 @@ export class Harness {
       // The harness shares two cores with everything else: the default 100 ms cache budget would turn
       // CPU starvation into cache errors (and a false ApiCacheErrorRateHigh). A down Redis still fails at
       // once (the client's offline queue is off), so cache-down is unaffected.
-      CACHE_OP_TIMEOUT_MS: '500',
+      CACHE_OP_TIMEOUT_MS: '1000',
       // V8's on-disk compile cache: a restarted replica (pod-kill, deploy) boots in a fraction of the time.
       NODE_COMPILE_CACHE: join(REPO_ROOT, '.cache', 'drill-node-compile-cache'),
     };

@@ -14,6 +14,8 @@ export interface Started {
  */
 export class ProcessGroup {
   private readonly running = new Set<Started>();
+  /** Set once stopping began: a start racing a Ctrl-C must not leave a process behind. */
+  private closed = false;
 
   constructor(
     private readonly logDir: string,
@@ -27,6 +29,7 @@ export class ProcessGroup {
   }
 
   start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Started {
+    if (this.closed) throw new Error(`not starting ${name}: the drill is stopping`);
     const child = spawn(command, args, {
       env: { PATH: process.env.PATH, ...env, ...this.marker },
       cwd,
@@ -69,6 +72,7 @@ export class ProcessGroup {
   }
 
   async stopAll(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.running].reverse().map((p) => this.stop(p)));
   }
 
@@ -119,11 +123,19 @@ export async function waitFor<T>(
 
 /** GET that answers the status code, or 0 when nothing answered (refused, reset, timed out). */
 export async function httpStatus(url: string, timeoutMs = 2000): Promise<number> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch {
-    return 0;
-  }
+  const attempt = (async () => {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      await res.arrayBuffer();
+      return res.status;
+    } catch {
+      return 0;
+    }
+  })();
+  // Belt and braces: whatever the client does with a socket of a killed process, the probe ends.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<number>((resolve) => {
+    timer = setTimeout(() => resolve(0), timeoutMs + 500);
+  });
+  return Promise.race([attempt, deadline]).finally(() => clearTimeout(timer));
 }

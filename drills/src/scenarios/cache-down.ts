@@ -21,7 +21,7 @@ export const cacheDown: Scenario = {
   },
   expect: {
     alerts: [{ name: 'ApiCacheErrorRateHigh', state: 'firing' }],
-    silent: ['ApiHighErrorRate', 'ApiDatabaseUnreachable', 'ApiHighLatency'],
+    silent: ['ApiHighErrorRate', 'ApiDatabaseUnreachable'],
     notified: [{ receiver: 'ticket-sns', alert: 'ApiCacheErrorRateHigh' }],
     readinessDuringFault: 'none',
     maxFailedDuringFault: 0,

@@ -1,10 +1,22 @@
 import { cacheDown } from './cache-down';
+import { cpuStress } from './cpu-stress';
 import { dbDown } from './db-down';
+import { dbLatency } from './db-latency';
+import { dbLoss } from './db-loss';
+import { deployUnderLoad } from './deploy-under-load';
 import { podKill } from './pod-kill';
 import type { Scenario } from './scenario';
 
 /** Every drill `make drill SCENARIO=…` knows, by name. */
-export const SCENARIOS: readonly Scenario[] = [podKill, dbDown, cacheDown];
+export const SCENARIOS: readonly Scenario[] = [
+  podKill,
+  dbDown,
+  cacheDown,
+  dbLatency,
+  dbLoss,
+  cpuStress,
+  deployUnderLoad,
+];
 
 export const scenarioNames = (): string[] => SCENARIOS.map((s) => s.name);
 

@@ -24,7 +24,7 @@ export const dbDown: Scenario = {
       { name: 'ApiDatabaseUnreachable', state: 'firing' },
       { name: 'ApiHighErrorRate', state: 'firing' },
     ],
-    silent: ['ApiCacheErrorRateHigh', 'ApiHighLatency', 'ApiDatabasePoolSaturated'],
+    silent: ['ApiCacheErrorRateHigh', 'ApiDatabasePoolSaturated'],
     notified: [
       { receiver: 'page-pagerduty', alert: 'ApiDatabaseUnreachable' },
       { receiver: 'page-pagerduty', alert: 'ApiHighErrorRate' },

@@ -15,15 +15,19 @@ export interface Expectations {
   notified: { receiver: string; alert: string }[];
   /** A PromQL condition Prometheus must have seen true during the fault (what the drill's signal is). */
   seenInPrometheus?: { expr: string; meaning: string };
-  /** Readiness during the fault: how many replicas must fail /health/ready. All must recover afterwards. */
-  readinessDuringFault: 'none' | 'one' | 'all';
+  /** Readiness during the fault: how many replicas must fail /health/ready (any: not asserted). All must recover afterwards. */
+  readinessDuringFault: 'none' | 'one' | 'all' | 'any';
   /** Failed requests (5xx or no answer) allowed while the fault is on (until recovery). */
   maxFailedDuringFault: number;
   /** Failed requests allowed outside the fault (before it, and after recovery): a healthy system has none. */
   maxFailedOutsideFault: number;
   /** From healing the fault until every replica is ready and requests succeed again. */
   maxRecoverySeconds: number;
-  /** p95 latency of requests sent while the fault is on. */
+  /**
+   * p95 latency of requests sent while the fault is on, at most this or 1.5× the p95 before the
+   * fault, whichever is larger: the fault must not make latency worse than the bound, and a machine
+   * already slower than the bound before the fault (a starved shared CPU) is not the fault's doing.
+   */
   maxP95DuringFaultMs: number;
 }
 

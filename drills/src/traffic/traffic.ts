@@ -25,10 +25,15 @@ export interface TrafficOptions {
 }
 
 const REQUEST_TIMEOUT_MS = 5000;
+const SIGN_UP_DEADLINE_MS = 60_000;
 
-async function call(url: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
+async function call(
+  url: string,
+  init: RequestInit,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<{ status: number; body: unknown }> {
   try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.text();
     let body: unknown;
     try {
@@ -63,22 +68,35 @@ export class Traffic {
     this.loops = tokens.map((token, i) => this.loop(token, i));
   }
 
+  /**
+   * Registers and logs in one virtual user. This is setup, not the measured drill: argon2 hashing on a
+   * starved CPU can take seconds, so each step is retried (a registration that timed out may have
+   * happened: 409 then means done) until SIGN_UP_DEADLINE_MS.
+   */
   private async signUp(i: number): Promise<string> {
     const user = { email: `${this.options.runId}-vu${i}@drill.example.org`, password: 'drill password 1234' };
-    const registered = await call(`${this.options.baseUrl}${API_PATHS.register}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(user),
-    });
-    const login = await call(`${this.options.baseUrl}${API_PATHS.login}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(user),
-    });
-    const token = (login.body as { accessToken?: string } | undefined)?.accessToken;
-    if (registered.status !== 201 || !token)
-      throw new Error(`virtual user ${i} could not register/login (${registered.status}/${login.status})`);
-    return token;
+    const post = (path: string) =>
+      call(
+        `${this.options.baseUrl}${path}`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) },
+        SIGN_UP_DEADLINE_MS,
+      );
+    const deadline = Date.now() + SIGN_UP_DEADLINE_MS;
+    let registered = 0;
+    let loggedIn = 0;
+    while (Date.now() < deadline) {
+      if (registered !== 201 && registered !== 409) registered = (await post(API_PATHS.register)).status;
+      if (registered === 201 || registered === 409) {
+        const login = await post(API_PATHS.login);
+        loggedIn = login.status;
+        const token = (login.body as { accessToken?: string } | undefined)?.accessToken;
+        if (login.status === 200 && token) return token;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(
+      `virtual user ${i} could not register/login within ${SIGN_UP_DEADLINE_MS / 1000} s (${registered}/${loggedIn})`,
+    );
   }
 
   private async loop(token: string, vu: number): Promise<void> {

@@ -1,0 +1,48 @@
+import { POSTGRES_PROXY } from '../harness/harness';
+import type { Scenario } from './scenario';
+
+const TOXIC = 'drill-db-loss';
+
+/**
+ * A lossy path to PostgreSQL. toxiproxy has no packet loss; its `timeout` toxic on a share of the
+ * connections is the TCP-level effect of heavy loss: those connections stop delivering data and are
+ * closed after a while, the others work.
+ */
+export const dbLoss: Scenario = {
+  name: 'db-loss',
+  title: 'A third of the connections to PostgreSQL stall (heavy packet loss)',
+  hypothesis:
+    'The request deadline bounds the damage: a request on a stalled connection fails within about 1.25 s instead of hanging, the pool replaces the connection, most requests still succeed, nothing acknowledged is lost, and the service is clean again as soon as the path is.',
+  fault: 'toxiproxy stalls 35% of PostgreSQL connections (timeout toxic, closed after 2 s)',
+  minFaultSeconds: 20,
+  maxFaultSeconds: 20,
+  async inject({ harness, log }) {
+    await harness.toxiproxy.addToxic(POSTGRES_PROXY, {
+      name: TOXIC,
+      type: 'timeout',
+      stream: 'downstream',
+      toxicity: 0.35,
+      attributes: { timeout: 2000 },
+    });
+    log('35% of PostgreSQL connections stall');
+  },
+  async heal({ harness, log }) {
+    await harness.toxiproxy.removeToxic(POSTGRES_PROXY, TOXIC);
+    log('PostgreSQL path clean again');
+  },
+  expect: {
+    alerts: [],
+    silent: ['ApiCacheErrorRateHigh', 'ApiDatabasePoolSaturated'],
+    notified: [],
+    seenInPrometheus: {
+      expr: 'sum(increase(http_request_duration_seconds_count{status_code=~"5.."}[10s])) > 0',
+      meaning: 'Prometheus saw the failed requests (5xx)',
+    },
+    readinessDuringFault: 'any',
+    maxFailedDuringFault: Number.POSITIVE_INFINITY,
+    maxFailedOutsideFault: 0,
+    maxRecoverySeconds: 20,
+    // The deadline (1.25 s) plus nginx: nothing may hang for the client's 5 s timeout.
+    maxP95DuringFaultMs: 2500,
+  },
+};
