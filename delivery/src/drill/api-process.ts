@@ -1,11 +1,23 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { get } from 'node:http';
-import { resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { API_PATHS } from '@taskboard/contracts';
 
-/** The compiled API, as `make demo`, the container and the chart start it. */
-export const API_MAIN = resolve(__dirname, '..', '..', '..', '..', 'api', 'dist', 'src', 'main.js');
+/** The repository root: the nearest folder above this file holding the api workspace (from src/ or dist/). */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'api', 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`drill: no api/ workspace above ${__dirname}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** The compiled API (make build), as `make demo`, the container and the chart start it. */
+export const API_MAIN = join(repoRoot(), 'api', 'dist', 'src', 'main.js');
 
 export interface ApiProcess {
   version: string;

@@ -37,13 +37,17 @@ export interface NodeSmokeHttp extends SmokeHttp {
  * connection opened before a deploy switched the upstream) and a tough-cookie jar, which, like a
  * browser, never sends a Secure cookie over plain http.
  */
-export function createNodeSmokeHttp(baseUrl: string, timeoutMs = 10_000): NodeSmokeHttp {
+export function createNodeSmokeHttp(
+  baseUrl: string,
+  options: { timeoutMs?: number; jar?: CookieJar } = {},
+): NodeSmokeHttp {
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const origin = new URL(baseUrl);
   if (origin.protocol !== 'http:' && origin.protocol !== 'https:')
     throw new Error(`smoke: URL must be http(s), got ${baseUrl}`);
   const https = origin.protocol === 'https:';
   const agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-  const jar = new CookieJar();
+  const jar = options.jar ?? new CookieJar();
   const base = origin.toString().replace(/\/$/, '');
   const urlOf = (path: string) => `${base}${path}`;
 
