@@ -47,7 +47,11 @@ async function main(): Promise<number> {
       teardown.run().finally(() => process.exit(130));
     });
 
-  const report = await runRollbackDrill({ ...options, teardown, log: (line) => console.log(line) });
+  const report = await runRollbackDrill({
+    ...options,
+    teardown,
+    log: (line) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`),
+  });
   for (const line of describeDrill(report)) console.log(line);
   console.log(`drill: history in ${options.historyFile}`);
   const violations = drillViolations(report);

@@ -18,7 +18,7 @@ export function drillViolations(r: DrillReport): string[] {
     v.push(`expected two switches with both API processes alive, got ${JSON.stringify(r.switches)}`);
   if (traffic.errors || traffic.timeouts || traffic.non2xx)
     v.push(
-      `failed requests under traffic: ${traffic.errors} errors, ${traffic.timeouts} timeouts, ${traffic.non2xx} non-2xx (${JSON.stringify(traffic.statusCodes)})`,
+      `failed requests under traffic: ${traffic.errors} errors, ${traffic.timeouts} timeouts, ${traffic.non2xx} non-2xx (${JSON.stringify(traffic.statusCodes)})${traffic.failures.map((f) => `\n    ${f}`).join('')}`,
     );
   for (const version of [GOOD, BAD])
     if (!traffic.byUpstream[r.upstreams[version]!])

@@ -129,6 +129,10 @@ export async function runRollbackDrill(options: DrillOptions): Promise<DrillRepo
       // Every smoke run registers from 127.0.0.1; back-to-back drills share Redis' counters.
       AUTH_RATE_LIMIT: '1000',
       SHUTDOWN_TIMEOUT_MS: '10000',
+      // The drill measures the switches, not a database on a saturated 2-core machine: the
+      // production 1 s statement / 1.25 s request deadlines would turn CPU starvation into 503s.
+      DATABASE_STATEMENT_TIMEOUT_MS: '10000',
+      DATABASE_REQUEST_DEADLINE_MS: '15000',
     });
     log(
       `drill: starting ${GOOD} on :${goodPort} and ${BAD} on :${badPort} (same build; ${BAD} ships a half-synced SPA)`,
@@ -175,7 +179,7 @@ export async function runRollbackDrill(options: DrillOptions): Promise<DrillRepo
     let traffic: Traffic | undefined = startTraffic({
       url: nginx.url,
       accessToken: token,
-      rate: options.trafficRate ?? 100,
+      rate: options.trafficRate ?? 50,
       connections: options.trafficConnections ?? 4,
     });
     teardown.add('stop traffic', async () => {

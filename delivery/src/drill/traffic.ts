@@ -11,6 +11,8 @@ export interface TrafficReport {
   timeouts: number;
   /** Responses per upstream that served them: proves the traffic reached each version. */
   byUpstream: Record<string, number>;
+  /** The first non-2xx responses: path, status, the upstream that answered, and the body's start. */
+  failures: string[];
   statusCodes: Record<string, number>;
   seconds: number;
   /** Requests per second actually achieved. */
@@ -23,7 +25,7 @@ export interface Traffic {
 
 export interface TrafficOptions {
   url: string;
-  /** A live access token: half the requests list the user's tasks, half check readiness. */
+  /** A live access token: half the requests list the user's tasks, half hit liveness (/health). */
   accessToken: string;
   connections?: number;
   /** Requests per second across all connections: bounded, the machine is shared. */
@@ -35,12 +37,17 @@ export interface TrafficOptions {
 /** Bounded keep-alive traffic through the proxy, as users would send during a deploy. */
 export function startTraffic(options: TrafficOptions): Traffic {
   const byUpstream: Record<string, number> = {};
-  const count = (_status: number, _body: string, _ctx: object, headers?: Record<string, unknown>) => {
-    headers ??= {};
-    const key = Object.keys(headers).find((h) => h.toLowerCase() === UPSTREAM_HEADER);
-    const upstream = key ? String(headers[key]) : 'none';
-    byUpstream[upstream] = (byUpstream[upstream] ?? 0) + 1;
-  };
+  const failures: string[] = [];
+  const count =
+    (path: string) => (status: number, body: string, _ctx: object, headers?: Record<string, unknown>) => {
+      const key = Object.keys(headers ?? {}).find((h) => h.toLowerCase() === UPSTREAM_HEADER);
+      const upstream = key ? String(headers![key]) : 'none';
+      byUpstream[upstream] = (byUpstream[upstream] ?? 0) + 1;
+      if ((status < 200 || status > 299) && failures.length < 20)
+        failures.push(
+          `${new Date().toISOString()} GET ${path} ${status} from ${upstream}: ${body.slice(0, 160)}`,
+        );
+    };
   let finish: (err: Error | null, result: autocannon.Result) => void = () => {};
   const done = new Promise<autocannon.Result>((resolve, reject) => {
     finish = (err, result) => (err ? reject(err) : resolve(result));
@@ -50,7 +57,7 @@ export function startTraffic(options: TrafficOptions): Traffic {
     {
       url: options.url,
       connections: options.connections ?? 4,
-      overallRate: options.rate ?? 100,
+      overallRate: options.rate ?? 50,
       duration: options.maxSeconds ?? 120,
       timeout: 10,
       requests: [
@@ -58,13 +65,16 @@ export function startTraffic(options: TrafficOptions): Traffic {
           method: 'GET',
           path: API_PATHS.tasks,
           headers: { authorization: `Bearer ${options.accessToken}` },
-          onResponse: count,
+          onResponse: count(API_PATHS.tasks),
         },
-        { method: 'GET', path: API_PATHS.ready, onResponse: count },
+        { method: 'GET', path: API_PATHS.health, onResponse: count(API_PATHS.health) },
       ],
     },
     (err, result) => finish(err, result),
   );
+  instance.on('reqError', (err: Error) => {
+    if (failures.length < 20) failures.push(`${new Date().toISOString()} request error: ${err.message}`);
+  });
   return {
     async stop() {
       instance.stop();
@@ -78,6 +88,7 @@ export function startTraffic(options: TrafficOptions): Traffic {
         errors: r.errors,
         timeouts: r.timeouts,
         byUpstream,
+        failures,
         statusCodes,
         seconds: r.duration,
         rate: Math.round(responses / Math.max(r.duration, 0.001)),

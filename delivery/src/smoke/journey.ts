@@ -99,11 +99,12 @@ function expectAuth(res: SmokeResponse, status: number, what: string, s: Session
 type StepFn = (http: SmokeHttp, s: Session) => Promise<void>;
 
 const STEPS: Record<JourneyStep, StepFn> = {
+  // HTTP 200 is the readiness contract; a degraded cache is reported in the body but still ready.
   async ready(http) {
     const res = await http.send({ method: 'GET', path: API_PATHS.ready });
     expectStatus(res, 200, API_PATHS.ready);
-    const status = json<{ status?: string }>(res, API_PATHS.ready).status;
-    if (status !== 'ok') fail(`${API_PATHS.ready}: status is ${status}, expected ok`);
+    const status = json<{ status?: unknown }>(res, API_PATHS.ready).status;
+    if (typeof status !== 'string') fail(`${API_PATHS.ready}: no status in the readiness report`);
   },
 
   // The page a browser loads, and the script it needs: a deploy that serves an index.html whose
