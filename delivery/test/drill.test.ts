@@ -116,6 +116,7 @@ function fakeReport(): DrillReport {
       timeouts: 0,
       byUpstream: { '127.0.0.1:1': 15, '127.0.0.1:2': 5 },
       failures: [],
+      keepAliveRetries: 0,
       statusCodes: { 200: 20 },
       seconds: 1,
       rate: 20,

@@ -44,6 +44,6 @@ export function describeDrill(r: DrillReport): string[] {
     `drill: ${BAD} failed its smoke test at "${r.deploy.smoke.failedStep}": ${r.deploy.smoke.reason}`,
     `drill: rolled back to ${GOOD} in ${(r.rollbackMs / 1000).toFixed(2)} s (nginx switch ${(r.rollbackSwitchMs / 1000).toFixed(2)} s, then ${GOOD}'s smoke test); target ${ROLLBACK_TARGET_MS / 60_000} min`,
     `drill: deploy of ${BAD} from start to ${GOOD} verified again: ${(r.deploy.durationMs / 1000).toFixed(2)} s`,
-    `drill: traffic ${t.responses} responses in ${t.seconds.toFixed(1)} s (~${t.rate}/s; by version: ${upstream}); ${t.errors} errors, ${t.timeouts} timeouts, ${t.non2xx} non-2xx`,
+    `drill: traffic ${t.responses} responses in ${t.seconds.toFixed(1)} s (~${t.rate}/s; by version: ${upstream}); ${t.errors} errors, ${t.timeouts} timeouts, ${t.non2xx} non-2xx; ${t.keepAliveRetries} keep-alive race(s) retried once on a new connection`,
   ];
 }
