@@ -1,11 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DeployRecord } from '../src/deploy/history';
 import { describeDrill, drillViolations } from '../src/drill/checks';
 import { BAD, type DrillReport, GOOD, runRollbackDrill } from '../src/drill/drill';
-import { isListening } from '../src/drill/ports';
+import { LocalNginx } from '../src/drill/nginx';
+import { freePort, isListening } from '../src/drill/ports';
+import { startTraffic } from '../src/drill/traffic';
 import { ADMIN_DATABASE_URL, REDIS_URL } from './support/services';
 
 const POSTGRES_MISSING = inject('postgresMissing');
@@ -71,6 +73,28 @@ describe.skipIf(POSTGRES_MISSING)('rollback drill (make drill-rollback), end to 
     for (const pid of report.pids) expect(() => process.kill(pid, 0), `pid ${pid}`).toThrow();
     for (const port of report.ports) expect(await isListening(port), `port ${port}`).toBe(false);
     expect(existsSync(historyFile)).toBe(true);
+  });
+});
+
+describe('drill traffic (the measurement the zero-failure claim rests on)', () => {
+  it('counts a proxy error as a failed request, naming status and upstream', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'taskboard-traffic-test-'));
+    chmodSync(work, 0o755);
+    const nginx = new LocalNginx(join(work, 'nginx'), await freePort());
+    const closed = `127.0.0.1:${await freePort()}`;
+    try {
+      await nginx.start(closed); // nothing listens there: nginx answers 502
+      const traffic = startTraffic({ url: nginx.url, accessToken: 'none', rate: 20, connections: 2 });
+      await new Promise((r) => setTimeout(r, 1000));
+      const t = await traffic.stop();
+      expect(t.responses).toBeGreaterThan(0);
+      expect(t.non2xx).toBe(t.responses);
+      expect(t.statusCodes['502']).toBe(t.responses);
+      expect(t.failures[0]).toMatch(new RegExp(`502 from ${closed}`));
+    } finally {
+      await nginx.stop();
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
 

@@ -117,7 +117,8 @@ export function startTraffic(options: TrafficOptions): Traffic {
       next += interval;
       const { path, headers } = paths[i++ % paths.length]!;
       let answer = await once(path, headers);
-      const raced = answer.error && answer.reused && ['ECONNRESET', 'EPIPE'].includes(answer.error.code ?? '');
+      const raced =
+        answer.error && answer.reused && ['ECONNRESET', 'EPIPE'].includes(answer.error.code ?? '');
       if (raced) {
         report.keepAliveRetries++;
         answer = await once(path, headers);
@@ -125,7 +126,9 @@ export function startTraffic(options: TrafficOptions): Traffic {
       if (answer.error) {
         if (answer.timedOut) report.timeouts++;
         report.errors++;
-        note(`GET ${path} ${answer.error.code ?? ''} ${answer.error.message}${raced ? ' (after a retry)' : ''}`);
+        note(
+          `GET ${path} ${answer.error.code ?? ''} ${answer.error.message}${raced ? ' (after a retry)' : ''}`,
+        );
         continue;
       }
       const status = answer.status!;
