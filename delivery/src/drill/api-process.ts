@@ -40,12 +40,13 @@ function ready(url: string): Promise<boolean> {
   });
 }
 
-/** Starts one version of the API on 127.0.0.1:port and resolves once it logs that it listens. */
+/** Starts one version of the API on 127.0.0.1:port and resolves once /health/ready answers 200. */
 export async function startApi(
   version: string,
   port: number,
   env: Record<string, string | undefined>,
   startTimeoutMs = 60_000,
+  track?: (api: ApiProcess) => void,
 ): Promise<ApiProcess> {
   const proc: ChildProcess = spawn(process.execPath, ['--enable-source-maps', API_MAIN], {
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
@@ -57,14 +58,6 @@ export async function startApi(
     output = (output + String(d)).slice(-4000);
   };
   proc.stderr!.on('data', keep);
-  proc.stdout!.on('data', keep);
-  // Logs stay at warn (no line per request under traffic), so readiness is polled, not logged.
-  const deadline = Date.now() + startTimeoutMs;
-  let started = false;
-  while (!started && Date.now() < deadline && proc.exitCode === null) {
-    started = await ready(`http://127.0.0.1:${port}${API_PATHS.ready}`);
-    if (!started) await sleep(200);
-  }
   const api: ApiProcess = {
     version,
     port,
@@ -79,6 +72,16 @@ export async function startApi(
       clearTimeout(timer);
     },
   };
+  // Known to the caller's teardown before it is ready: Ctrl-C during a slow start stops it too.
+  track?.(api);
+  proc.stdout!.on('data', keep);
+  // Logs stay at warn (no line per request under traffic), so readiness is polled, not logged.
+  const deadline = Date.now() + startTimeoutMs;
+  let started = false;
+  while (!started && Date.now() < deadline && proc.exitCode === null) {
+    started = await ready(`http://127.0.0.1:${port}${API_PATHS.ready}`);
+    if (!started) await sleep(200);
+  }
   if (!started) {
     await api.stop(1000);
     throw new Error(`drill: API ${version} did not start on port ${port}:\n${output}`);

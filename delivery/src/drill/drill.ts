@@ -142,8 +142,9 @@ export async function runRollbackDrill(options: DrillOptions): Promise<DrillRepo
       await Promise.all(apis.map((a) => a.stop()));
     });
     // One after the other: the first migrates the fresh database, the second finds it current.
-    apis.push(await startApi(GOOD, goodPort, env('spa-v1')));
-    apis.push(await startApi(BAD, badPort, env('spa-v2')));
+    const track = (api: ApiProcess) => apis.push(api);
+    await startApi(GOOD, goodPort, env('spa-v1'), undefined, track);
+    await startApi(BAD, badPort, env('spa-v2'), undefined, track);
     const [good, bad] = apis as [ApiProcess, ApiProcess];
     const upstreams = new Map([
       [GOOD, `127.0.0.1:${goodPort}`],
