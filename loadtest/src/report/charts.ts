@@ -96,7 +96,7 @@ export function lineChartSvg(chart: LineChart): string {
   return render({
     title: { text: chart.title, left: 'center', textStyle: { fontSize: 14 } },
     legend: { bottom: 0 },
-    grid: { left: 64, right: 24, top: 40, bottom: 56 },
+    grid: { left: 64, right: 24, top: 56, bottom: 56 },
     xAxis: { type: 'value', name: 's', nameLocation: 'end', min: 0 },
     yAxis: { type: 'value', name: chart.yName, max: chart.yMax },
     series: chart.series.map((s, i) => ({
@@ -173,7 +173,7 @@ export function latencyHistogramSvg(
 ): string {
   return render({
     title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
-    grid: { left: 64, right: 24, top: 40, bottom: 64 },
+    grid: { left: 64, right: 24, top: 56, bottom: 64 },
     xAxis: {
       type: 'category',
       name: 'ms',
@@ -202,7 +202,7 @@ export function groupedBarsSvg(
   return render({
     title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
     legend: { bottom: 0 },
-    grid: { left: 64, right: 24, top: 40, bottom: 56 },
+    grid: { left: 64, right: 24, top: 56, bottom: 56 },
     xAxis: { type: 'category', data: [...categories] },
     yAxis: { type: 'value', name: yName },
     series: groups.map((g) => ({

@@ -29,7 +29,7 @@ export interface Totals {
   readonly requests: number;
   readonly responses: number;
   readonly serverErrors: number;
-  /** Requests without a response (refused, reset, timed out), by Artillery's error code. */
+  /** Errors Artillery counted (no response: refused, reset, timed out; or a failed expectation), by name. */
   readonly failures: Readonly<Record<string, number>>;
   readonly errorRatio: number | null;
   readonly codes: Readonly<Record<string, number>>;
