@@ -46,6 +46,8 @@ export interface Scenario {
 }
 
 export interface ArtilleryScript {
+  /** Runs once before the phases, in Artillery's main thread; its captured variables reach every virtual user. */
+  readonly before?: { readonly flow: readonly Step[] };
   readonly config: {
     readonly target: string;
     readonly phases: readonly Phase[];

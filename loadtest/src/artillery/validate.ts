@@ -43,6 +43,9 @@ export async function validateScript(script: ArtilleryScript): Promise<string[]>
     else exported = (await import(pathToFileURL(processor).href)) as Record<string, unknown>;
   }
   const functions = (flow: readonly Step[]) => flow.flatMap((s) => ('function' in s ? [s.function] : []));
+  for (const fn of functions(script.before?.flow ?? []))
+    if (typeof exported[fn] !== 'function')
+      problems.push(`the before flow calls ${fn}, which the processor does not export`);
   for (const sc of script.scenarios) {
     if (sc.flow.length === 0) problems.push(`scenario "${sc.name}" has an empty flow`);
     for (const fn of [...functions(sc.flow), ...(sc.beforeScenario ?? [])])

@@ -80,6 +80,25 @@ export function expecting(step: Step, statusCode: number): Step {
 
 const useSharedUser: Step = { function: 'useSharedUser' };
 
+/** The `before` flow of rate-based scenarios: one shared user, registered before any phase. */
+export const sharedUserSetup = {
+  flow: [
+    { function: 'prepareSharedUser' },
+    {
+      post: {
+        url: API_PATHS.register,
+        name: `POST ${API_PATHS.register} (setup)`,
+        json: { email: '{{ sharedEmail }}', password: '{{ password }}' },
+        capture: [
+          { json: '$.accessToken', as: 'token' },
+          { json: '$.expiresIn', as: 'tokenExpiresIn' },
+        ],
+      },
+    },
+    { function: 'stampToken' },
+  ],
+} as const satisfies { flow: readonly Step[] };
+
 /**
  * The task-route mix rate-based scenarios send, one request per virtual user so the arrival rate
  * is the request rate: 80 % list, 10 % create, 10 % create-then-read (two requests).
@@ -102,7 +121,11 @@ export function script(
   scenarios: readonly Scenario[],
   options: { ensure?: EnsureConfig; expect?: boolean } = {},
 ): ArtilleryScript {
+  const shared = scenarios.some((sc) =>
+    sc.flow.some((step) => 'function' in step && step.function === 'useSharedUser'),
+  );
   return {
+    ...(shared ? { before: sharedUserSetup } : {}),
     config: {
       target: env.LOADTEST_TARGET,
       phases,
