@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { MetricsWindow } from '../src/artillery/result';
 import { cacheCounters, cacheUse } from '../src/metrics/cache';
 import { CHART_FILES, renderReport, writeReport } from '../src/report/markdown';
 import { endpoints, latencyBands, timeline, totals } from '../src/report/series';
@@ -124,5 +125,21 @@ describe('cache hit ratio from /metrics', () => {
     expect(cacheUse({ unavailable: 'x: refused' }, { counters: cacheCounters('') })).toEqual({
       unavailable: 'x: refused',
     });
+  });
+});
+
+describe('a request answered in the next window', () => {
+  it('is not counted as an error in the window that sent it', () => {
+    const result = syntheticResult({ badCount: 0, lost: 0 });
+    const [first, second] = result.intermediate as [MetricsWindow, MetricsWindow];
+    const moved = {
+      ...result,
+      intermediate: [
+        { ...first, counters: { ...first.counters, 'http.responses': 990 } },
+        { ...second, counters: { ...second.counters, 'http.responses': 1010 } },
+        ...result.intermediate.slice(2),
+      ],
+    };
+    expect(timeline(moved).map((p) => p.errors)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 });

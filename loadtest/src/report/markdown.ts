@@ -86,7 +86,7 @@ export function renderReport(input: ReportInput): RenderedReport {
         .join(', ') || 'none'
     }) |`,
     `| Server errors (5xx) | ${t.serverErrors} |`,
-    `| No response | ${
+    `| Errors reported by Artillery | ${
       Object.entries(t.failures)
         .map(([code, n]) => `${code}: ${n}`)
         .join(', ') || '0'
