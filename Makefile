@@ -35,7 +35,8 @@ DEPS_STAMP := node_modules/.deps-stamp
 $(DEPS_STAMP): package.json package-lock.json $(wildcard */package.json) $(NODE_BIN)
 	@mkdir -p node_modules .cache
 	@echo "deps: npm $$(npm --version) on node $$(node --version) ($$(command -v node))"
-	flock $(NPM_LOCK) npm ci --no-audit --no-fund
+	@# Artillery depends on Playwright, whose install step would download a browser: never wanted here.
+	flock $(NPM_LOCK) env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 	@touch $@
 
 .PHONY: deps
