@@ -1,9 +1,12 @@
 import { App } from 'cdktf';
+import { AlertingStack } from './alerting';
+import { AppAlarmsStack } from './app-alarms';
 import { BootstrapStack } from './bootstrap';
 import { ClusterStack } from './cluster';
 import { ENVIRONMENTS, type InfraConfig } from './config';
 import type { TaskboardStack } from './constructs/taskboard-stack';
 import { DataStack } from './data';
+import { EdgeStack } from './edge';
 import { NetworkStack } from './network';
 import { RegistryStack } from './registry';
 
@@ -20,6 +23,9 @@ export function buildApp(config: InfraConfig, outdir?: string): { app: App; stac
       new DataStack(app, c),
       new ClusterStack(app, c),
       new RegistryStack(app, c),
+      new EdgeStack(app, c),
+      new AlertingStack(app, c),
+      new AppAlarmsStack(app, c),
     ];
     // Remote-state reads are invisible to the cdktf CLI; declaring the order lets
     // `cdktf deploy`/`destroy` with several stacks walk them correctly.

@@ -19,6 +19,7 @@ import {
 import { IrsaRole } from './constructs/irsa-role';
 import { logsServiceStatement, StackKey } from './constructs/kms-key';
 import { EncryptedLogGroup } from './constructs/log-group';
+import { workloadLogGroups } from './constructs/log-groups';
 import { TaskboardStack } from './constructs/taskboard-stack';
 import { clusterName } from './network';
 
@@ -78,11 +79,17 @@ export class ClusterStack extends TaskboardStack {
       retentionDays: env.logRetentionDays,
       kmsKeyArn: key.key.arn,
     });
-    const workloadLogs = new EncryptedLogGroup(this, 'workload-logs', {
-      name: `/aws/eks/${name}/workloads`,
-      retentionDays: env.logRetentionDays,
-      kmsKeyArn: key.key.arn,
-    });
+    // Fluent Bit's destinations: created here, before the platform stack installs Fluent Bit.
+    const logNames = workloadLogGroups(env);
+    const logGroup = (id: string, groupName: string) =>
+      new EncryptedLogGroup(this, id, {
+        name: groupName,
+        retentionDays: env.logRetentionDays,
+        kmsKeyArn: key.key.arn,
+      });
+    const workloadLogs = logGroup('workload-logs', logNames.workloads);
+    const appLogs = logGroup('app-logs', logNames.app);
+    const fluentBitLogs = logGroup('fluent-bit-logs', logNames.fluentBit);
 
     const clusterRole = new Role(this, 'cluster-role', {
       name: `${name}-cluster`,
@@ -153,7 +160,7 @@ export class ClusterStack extends TaskboardStack {
         statements: clusterAutoscalerStatements(name),
       }),
       fluentBit: irsa('fluent-bit', SERVICE_ACCOUNTS.fluentBit, {
-        statements: fluentBitStatements(workloadLogs.group.arn),
+        statements: fluentBitStatements(workloadLogs.group.arn, appLogs.group.arn, fluentBitLogs.group.arn),
       }),
       externalSecrets: irsa('external-secrets', SERVICE_ACCOUNTS.externalSecrets, {
         statements: externalSecretsStatements(
@@ -285,6 +292,12 @@ export class ClusterStack extends TaskboardStack {
     this.output('node_role_arn', nodeRole.role.arn, 'IAM role of the managed node groups');
     this.output('cluster_kms_key_arn', key.key.arn, 'KMS key for Kubernetes secrets and cluster logs');
     this.output('workload_log_group', workloadLogs.group.name, 'CloudWatch log group Fluent Bit writes to');
+    this.output('app_log_group', appLogs.group.name, "CloudWatch log group of the API's JSON lines");
+    this.output(
+      'fluent_bit_log_group',
+      fluentBitLogs.group.name,
+      "CloudWatch log group of Fluent Bit's own log",
+    );
     this.output('lb_controller_role_arn', roles.lbController.arn, 'IRSA role: aws-load-balancer-controller');
     this.output('cluster_autoscaler_role_arn', roles.autoscaler.arn, 'IRSA role: cluster-autoscaler');
     this.output('fluent_bit_role_arn', roles.fluentBit.arn, 'IRSA role: fluent-bit');

@@ -263,14 +263,14 @@ export function clusterAutoscalerStatements(cluster: string): Statement[] {
   ];
 }
 
-/** Fluent Bit: write streams of the one workloads log group (created, with retention, by Terraform). */
-export function fluentBitStatements(logGroupArn: string): Statement[] {
+/** Fluent Bit: write streams of the workload log groups only (created, with retention, by Terraform). */
+export function fluentBitStatements(...logGroupArns: string[]): Statement[] {
   return [
     {
       sid: 'WriteWorkloadLogs',
       effect: 'Allow',
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [logGroupArn, `${logGroupArn}:*`],
+      resources: logGroupArns.flatMap((arn) => [arn, `${arn}:*`]),
     },
   ];
 }
