@@ -57,9 +57,10 @@ describe('ops preflight: the account is pinned', () => {
 
 describe('ops stack order', () => {
   it('applies in dependency order and destroys in reverse', () => {
-    expect(stackOrder('day1', undefined)).toEqual(['bootstrap', 'network', 'data', 'cluster', 'registry']);
-    expect(stackOrder('plan', 'all')).toEqual(['bootstrap', 'network', 'data', 'cluster', 'registry']);
-    expect(stackOrder('destroy', 'all')).toEqual(['registry', 'cluster', 'data', 'network', 'bootstrap']);
+    const order = ['bootstrap', 'network', 'data', 'cluster', 'registry', 'edge', 'alerting', 'app-alarms'];
+    expect(stackOrder('day1', undefined)).toEqual(order);
+    expect(stackOrder('plan', 'all')).toEqual(order);
+    expect(stackOrder('destroy', 'all')).toEqual([...order].reverse());
     expect(stackOrder('apply', 'data')).toEqual(['data']);
   });
 
