@@ -15,6 +15,9 @@ import { clusterName } from './network';
 
 const GIB = 1024 ** 3;
 
+/** AWS services that publish to the alert topics: CloudWatch alarms and AWS Budgets (audit stack). */
+const PUBLISHING_SERVICES = ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com'];
+
 /** Physical names of what the alarms watch: the conventions of the data and cluster stacks. */
 export function alarmTargets(env: EnvConfig) {
   const prefix = `${env.project}-${env.name}`;
@@ -304,10 +307,10 @@ export class AlertingStack extends TaskboardStack {
       accountId: this.accountId,
       serviceStatements: [
         {
-          // Alarms publish to encrypted topics only if CloudWatch may use the key.
+          // Alarms (and budget notifications) reach encrypted topics only if the service may use the key.
           sid: 'CloudWatchAlarmsPublish',
           effect: 'Allow',
-          principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
+          principals: [{ type: 'Service', identifiers: PUBLISHING_SERVICES }],
           actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           resources: ['*'],
           condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [this.accountId] }],
@@ -325,7 +328,7 @@ export class AlertingStack extends TaskboardStack {
         {
           sid: 'CloudWatchAlarmsPublish',
           effect: 'Allow',
-          principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
+          principals: [{ type: 'Service', identifiers: PUBLISHING_SERVICES }],
           actions: ['sns:Publish'],
           resources: [snsTopic.arn],
           condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [this.accountId] }],

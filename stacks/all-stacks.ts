@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import { AlertingStack } from './alerting';
 import { AppAlarmsStack } from './app-alarms';
+import { AuditStack } from './audit';
 import { BootstrapStack } from './bootstrap';
 import { ClusterStack } from './cluster';
 import { ENVIRONMENTS, type InfraConfig } from './config';
@@ -25,6 +26,7 @@ export function buildApp(config: InfraConfig, outdir?: string): { app: App; stac
       new RegistryStack(app, c),
       new EdgeStack(app, c),
       new AlertingStack(app, c),
+      new AuditStack(app, c),
       new AppAlarmsStack(app, c),
     ];
     // Remote-state reads are invisible to the cdktf CLI; declaring the order lets

@@ -15,6 +15,7 @@ export const STACK_ORDER = [
   'registry',
   'edge',
   'alerting',
+  'audit',
   // Needs the ALB the app chart's Ingress creates: stays after the app stack.
   'app-alarms',
 ] as const;
@@ -131,6 +132,13 @@ export interface AlertingConfig {
   databaseConnections: number;
 }
 
+export interface AuditConfig {
+  /** Monthly AWS cost budget in USD (seed 000's estimate); 50/80/100 % actual, 100 % forecast notify. */
+  budgetMonthlyUsd: number;
+  /** Days CloudTrail log files are kept in S3 (the CloudWatch copy follows logRetentionDays). */
+  trailLogDays: number;
+}
+
 export interface EnvConfig {
   name: EnvName;
   project: string;
@@ -148,6 +156,7 @@ export interface EnvConfig {
   registry: RegistryConfig;
   edge: EdgeConfig;
   alerting: AlertingConfig;
+  audit: AuditConfig;
 }
 
 export type InfraConfig = Record<EnvName, EnvConfig>;
@@ -236,6 +245,7 @@ export function defaultConfig(): InfraConfig {
         waf: { enabled: false, rateLimitPer5Min: 2000 },
       },
       alerting: { emails: [], databaseConnections: 90 },
+      audit: { budgetMonthlyUsd: 250, trailLogDays: 365 },
     },
     prod: {
       name: 'prod',
@@ -287,6 +297,7 @@ export function defaultConfig(): InfraConfig {
         waf: { enabled: true, rateLimitPer5Min: 2000 },
       },
       alerting: { emails: [], databaseConnections: 720 },
+      audit: { budgetMonthlyUsd: 250, trailLogDays: 2557 },
     },
   };
 }
@@ -443,6 +454,9 @@ export function validateConfig(config: InfraConfig): string[] {
     if (c.registry.keepLastImages < 1) p('registry.keepLastImages', 'must be >= 1');
     problems.push(...validateEdge(env, c.edge));
     if (!(c.alerting.databaseConnections >= 1)) p('alerting.databaseConnections', 'must be >= 1');
+    if (!(c.audit.budgetMonthlyUsd > 0)) p('audit.budgetMonthlyUsd', 'must be > 0');
+    if (!(c.audit.trailLogDays >= 90))
+      p('audit.trailLogDays', 'must be >= 90 (incident forensics look back months)');
     for (const email of c.alerting.emails) {
       if (!EMAIL.test(email))
         problems.push(`${envVar(env, 'ALERT_EMAILS')}: "${email}" is not an e-mail address`);

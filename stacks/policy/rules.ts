@@ -701,6 +701,20 @@ export const RULES: PolicyRule[] = [
         c.expect(t, isSet(t.body.kms_master_key_id), 'no kms_master_key_id');
     },
   ),
+  rule(
+    'CLOUDTRAIL-VALIDATION',
+    'The audit trail covers every region, is KMS-encrypted and signs its log files (tampering is detectable).',
+    (doc, c) => {
+      for (const t of resources(doc, 'aws_cloudtrail')) {
+        const ok =
+          isTrue(t.body.enable_log_file_validation) &&
+          isTrue(t.body.is_multi_region_trail) &&
+          isSet(t.body.kms_key_id) &&
+          t.body.enable_logging !== false;
+        c.expect(t, ok, 'log file validation off, single-region, not KMS-encrypted or logging disabled');
+      }
+    },
+  ),
 ];
 
 /** CloudFront security policies that refuse everything older than TLS 1.2 with modern ciphers. */

@@ -73,6 +73,10 @@ const EXPECTED: Record<string, RegExp[]> = {
     /^resource\.aws_cloudwatch_metric_alarm\.cache-(cpu-high|memory-high|evictions)\.metric_query\./, // the prod replica
     /^resource\.aws_cloudwatch_metric_alarm\.rds-(connections-high|free-storage-low)\.(alarm_description|threshold)$/,
   ],
+  audit: [
+    /^resource\.aws_s3_bucket_lifecycle_configuration\.trail-bucket_lifecycle_\w+\.rule\.0\.expiration\.0\.days$/,
+    /^resource\.aws_cloudwatch_log_group\.[\w-]+\.retention_in_days$/,
+  ],
   'app-alarms': [/^resource\.aws_cloudwatch_dashboard\.dashboard\.dashboard_body$/], // Redis widgets per node
 };
 

@@ -57,7 +57,17 @@ describe('ops preflight: the account is pinned', () => {
 
 describe('ops stack order', () => {
   it('applies in dependency order and destroys in reverse', () => {
-    const order = ['bootstrap', 'network', 'data', 'cluster', 'registry', 'edge', 'alerting', 'app-alarms'];
+    const order = [
+      'bootstrap',
+      'network',
+      'data',
+      'cluster',
+      'registry',
+      'edge',
+      'alerting',
+      'audit',
+      'app-alarms',
+    ];
     expect(stackOrder('day1', undefined)).toEqual(order);
     expect(stackOrder('plan', 'all')).toEqual(order);
     expect(stackOrder('destroy', 'all')).toEqual([...order].reverse());

@@ -256,6 +256,12 @@ const BROKEN: Record<string, { stack: string; breakIt: (d: TfDocument) => void }
       delete first(d, 'aws_sns_topic').kms_master_key_id;
     },
   },
+  'CLOUDTRAIL-VALIDATION': {
+    stack: 'prod-audit',
+    breakIt: (d) => {
+      first(d, 'aws_cloudtrail').enable_log_file_validation = false;
+    },
+  },
 };
 
 describe('security policy suite', () => {
