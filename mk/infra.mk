@@ -54,7 +54,7 @@ destroy: synth ## Destroy one stack (or all, in reverse order) after typing the 
 	node $(INFRA_TOOLS)/ops.js destroy $(ENV) $(STACK)
 
 .PHONY: day1
-day1: synth ## Day 1: bootstrap -> network -> data -> cluster -> registry, confirmed; DRY_RUN=1 prints the order
+day1: synth ## Day 1: every stack in STACK_ORDER (bootstrap … app-alarms), confirmed; DRY_RUN=1 prints the order
 	node $(INFRA_TOOLS)/ops.js day1 $(ENV) $(if $(DRY_RUN),--dry-run)
 
 ##@ Quality

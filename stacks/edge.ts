@@ -432,7 +432,7 @@ export class EdgeStack extends TaskboardStack {
     });
   }
 
-  /** CloudFront standard logs (v2, vended logs from us-east-1) into the log bucket, as Parquet-free JSON. */
+  /** CloudFront standard logs v2 (vended logs, delivered from us-east-1) into the log bucket, as JSON lines. */
   private accessLogDelivery(
     distribution: CloudfrontDistribution,
     logs: PrivateBucket,
