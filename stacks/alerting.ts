@@ -1,3 +1,5 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { CloudwatchQueryDefinition } from '@cdktf/provider-aws/lib/cloudwatch-query-definition';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
@@ -7,7 +9,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from 'constructs';
 import type { EnvConfig } from './config';
 import { Alarm, type AlarmSpec, type AlarmTopic } from './constructs/alarm';
-import { policyDocument } from './constructs/iam';
+import { policyDocument, Role, servicePrincipalTrust } from './constructs/iam';
 import { StackKey } from './constructs/kms-key';
 import { workloadLogGroups } from './constructs/log-groups';
 import { TaskboardStack } from './constructs/taskboard-stack';
@@ -15,8 +17,84 @@ import { clusterName } from './network';
 
 const GIB = 1024 ** 3;
 
-/** AWS services that publish to the alert topics: CloudWatch alarms and AWS Budgets (audit stack). */
-const PUBLISHING_SERVICES = ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com'];
+/** AWS services that publish to the alert topics: alarms, EventBridge rules, AWS Budgets (audit stack). */
+const PUBLISHING_SERVICES = ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'budgets.amazonaws.com'];
+
+/** Services whose AWS Health events reach the warning topic: the ones these stacks use. */
+export const HEALTH_SERVICES = [
+  'EKS',
+  'EC2',
+  'RDS',
+  'ELASTICACHE',
+  'ELASTICLOADBALANCING',
+  'CLOUDFRONT',
+  'S3',
+  'ECR',
+  'KMS',
+  'SECRETSMANAGER',
+  'ROUTE53',
+  'CLOUDWATCH',
+  'SNS',
+];
+
+/** IAM calls that change who may do what (CloudTrail management events, write only). */
+export const IAM_POLICY_EVENTS = [
+  'CreatePolicy',
+  'CreatePolicyVersion',
+  'DeletePolicy',
+  'DeletePolicyVersion',
+  'SetDefaultPolicyVersion',
+  'AttachRolePolicy',
+  'DetachRolePolicy',
+  'PutRolePolicy',
+  'DeleteRolePolicy',
+  'AttachUserPolicy',
+  'DetachUserPolicy',
+  'PutUserPolicy',
+  'DeleteUserPolicy',
+  'AttachGroupPolicy',
+  'DetachGroupPolicy',
+  'PutGroupPolicy',
+  'DeleteGroupPolicy',
+  'UpdateAssumeRolePolicy',
+  'CreateAccessKey',
+  'CreateUser',
+  'CreateLoginProfile',
+];
+
+/**
+ * EventBridge patterns sent to the warning topic. `global` ones (IAM, root sign-in) are emitted
+ * only in us-east-1: a rule there forwards them to this region's default bus, where the same
+ * pattern matches them (and the region's own root API calls).
+ */
+export const EVENT_RULES = {
+  'aws-health': {
+    global: false,
+    description: 'AWS Health events for the services these stacks use',
+    pattern: {
+      source: ['aws.health'],
+      'detail-type': ['AWS Health Event'],
+      detail: { service: HEALTH_SERVICES },
+    },
+  },
+  'root-activity': {
+    global: true,
+    description: 'Any sign-in or API call by the account root user',
+    pattern: {
+      'detail-type': ['AWS Console Sign In via CloudTrail', 'AWS API Call via CloudTrail'],
+      detail: { userIdentity: { type: ['Root'] } },
+    },
+  },
+  'iam-policy-changes': {
+    global: true,
+    description: 'IAM policy, trust and credential changes (CloudTrail)',
+    pattern: {
+      source: ['aws.iam'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { eventSource: ['iam.amazonaws.com'], eventName: IAM_POLICY_EVENTS },
+    },
+  },
+} as const;
 
 /** Physical names of what the alarms watch: the conventions of the data and cluster stacks. */
 export function alarmTargets(env: EnvConfig) {
@@ -405,6 +483,8 @@ export class AlertingStack extends TaskboardStack {
       });
     });
 
+    this.eventRules(topics.warning);
+
     const arns = { critical: topics.critical.arn, warning: topics.warning.arn };
     for (const spec of alertingAlarms(env)) new Alarm(this, this.prefix, spec, arns);
 
@@ -425,5 +505,39 @@ export class AlertingStack extends TaskboardStack {
       "IAM policy the platform stack attaches to Alertmanager's IRSA role",
     );
     this.output('alerting_kms_key_arn', key.key.arn, 'KMS key of the alerting topics');
+  }
+
+  /** EventBridge rules to the warning topic; global events forwarded from us-east-1 first. */
+  private eventRules(warning: SnsTopic): void {
+    const usEast1 = this.usEast1Provider;
+    const bus = `arn:aws:events:${this.env.region}:${this.accountId}:event-bus/default`;
+    const forwarder = new Role(this, 'events-forwarder', {
+      name: `${this.prefix}-events-forwarder`,
+      trust: [servicePrincipalTrust('events.amazonaws.com')],
+      statements: [
+        { sid: 'PutToRegionalBus', effect: 'Allow', actions: ['events:PutEvents'], resources: [bus] },
+      ],
+    });
+    for (const [id, r] of Object.entries(EVENT_RULES)) {
+      const rule = new CloudwatchEventRule(this, `event-${id}`, {
+        name: `${this.prefix}-${id}`,
+        description: r.description,
+        eventPattern: JSON.stringify(r.pattern),
+      });
+      new CloudwatchEventTarget(this, `event-${id}-target`, { rule: rule.name, arn: warning.arn });
+      if (!r.global) continue;
+      const forward = new CloudwatchEventRule(this, `event-${id}-us-east-1`, {
+        provider: usEast1,
+        name: `${this.prefix}-${id}-forward`,
+        description: `${r.description}: forwarded to ${this.env.region}`,
+        eventPattern: JSON.stringify(r.pattern),
+      });
+      new CloudwatchEventTarget(this, `event-${id}-us-east-1-target`, {
+        provider: usEast1,
+        rule: forward.name,
+        arn: bus,
+        roleArn: forwarder.role.arn,
+      });
+    }
   }
 }

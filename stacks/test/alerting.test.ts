@@ -3,7 +3,7 @@ import { SLOS } from '@taskboard/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alertmanagerConfig, EXAMPLE_INPUTS } from '../../dashboards/src/alertmanager/config';
 import { ALARM_TABLE_PATH, alarmCatalogue, renderAlarmTable } from '../alarm-table';
-import { alarmTargets, LOG_METRICS, SAVED_QUERIES } from '../alerting';
+import { alarmTargets, EVENT_RULES, LOG_METRICS, SAVED_QUERIES } from '../alerting';
 import { albLookupTags } from '../app-alarms';
 import { defaultConfig, type EnvName, loadConfig } from '../config';
 import { RUNBOOK_PREFIX } from '../constructs/alarm';
@@ -168,6 +168,48 @@ describe.each(envs)('%s: alerting', (env) => {
       '\n',
     );
     for (const f of fields.filter((x) => x !== 'method')) expect(used).toContain(f);
+  });
+
+  it('sends AWS Health, root activity and IAM policy changes to the warning topic (global ones via us-east-1)', () => {
+    const d = doc(files, env, 'alerting');
+    const rules = d.resource?.aws_cloudwatch_event_rule ?? {};
+    const targets = d.resource?.aws_cloudwatch_event_target ?? {};
+    for (const [id, r] of Object.entries(EVENT_RULES)) {
+      expect(JSON.parse(String(rules[`event-${id}`]?.event_pattern))).toEqual(r.pattern);
+      expect(targets[`event-${id}-target`]).toMatchObject({ arn: ref('aws_sns_topic.warning.arn') });
+      const forward = rules[`event-${id}-us-east-1`];
+      if (!r.global) {
+        expect(forward).toBeUndefined();
+        continue;
+      }
+      expect(forward).toMatchObject({
+        provider: 'aws.us_east_1',
+        event_pattern: rules[`event-${id}`]?.event_pattern,
+      });
+      expect(targets[`event-${id}-us-east-1-target`]).toMatchObject({
+        provider: 'aws.us_east_1',
+        arn: `arn:aws:events:${c.region}:${ref('data.aws_caller_identity.current.account_id')}:event-bus/default`,
+      });
+    }
+    expect(EVENT_RULES['aws-health'].pattern.detail.service).toEqual(
+      expect.arrayContaining(['EKS', 'RDS', 'ELASTICACHE']),
+    );
+    expect(EVENT_RULES['iam-policy-changes'].pattern.detail.eventName).toEqual(
+      expect.arrayContaining([
+        'AttachRolePolicy',
+        'PutRolePolicy',
+        'CreatePolicyVersion',
+        'UpdateAssumeRolePolicy',
+      ]),
+    );
+    const forwarder = Object.entries(d.data?.aws_iam_policy_document ?? {}).find(([n]) =>
+      n.startsWith('events-forwarder_permissions'),
+    )![1].statement as Block[];
+    expect(forwarder).toEqual([expect.objectContaining({ actions: ['events:PutEvents'] })]);
+    const topicPolicy = Object.entries(d.data?.aws_iam_policy_document ?? {}).find(([n]) =>
+      n.startsWith('warning-policy-doc'),
+    )![1].statement as Block[];
+    expect(JSON.stringify(topicPolicy)).toContain('events.amazonaws.com');
   });
 
   it('finds the app ALB by the LB controller tags of the chart IngressGroup', () => {
