@@ -15,7 +15,13 @@ TEST_TARGETS += test-infra
 BENCH_TARGETS += bench-infra
 DEMO_STEPS += synth
 
-$(INFRA_JS): $(INFRA_SRC) | deps
+# The edge stack imports the SPA's security headers from the compiled contracts package.
+CONTRACTS_JS := contracts/dist/index.js
+$(CONTRACTS_JS): $(wildcard contracts/src/*.ts) contracts/tsconfig.json | deps
+	tsc -b contracts
+	@touch $@
+
+$(INFRA_JS): $(INFRA_SRC) $(CONTRACTS_JS) | deps
 	tsc -p tsconfig.infra.json
 	@touch $@
 
@@ -51,7 +57,7 @@ destroy: synth ## Destroy one stack (or all, in reverse order) after typing the 
 ##@ Day 1
 
 .PHONY: day1
-day1: synth ## Day 1: bootstrap -> network -> data -> cluster -> registry, confirmed; DRY_RUN=1 prints the order
+day1: synth ## Day 1: every stack in STACK_ORDER (bootstrap … app-alarms), confirmed; DRY_RUN=1 prints the order
 	node $(INFRA_TOOLS)/ops.js day1 $(ENV) $(if $(DRY_RUN),--dry-run)
 
 ##@ Day 2
@@ -69,7 +75,7 @@ day3: $(INFRA_JS) ## Day 3: check dashboards/rules shipped, Prometheus targets, 
 ##@ Quality
 
 .PHONY: typecheck-infra
-typecheck-infra: deps ## Type-check the infrastructure code and its tests (strict)
+typecheck-infra: deps $(CONTRACTS_JS) ## Type-check the infrastructure code and its tests (strict)
 	tsc -p tsconfig.infra.json --noEmit
 	tsc -p stacks/tsconfig.test.json
 
@@ -80,6 +86,10 @@ test-infra: typecheck-infra $(INFRA_JS) ## Stack unit tests, security policy sui
 .PHONY: snapshot-infra
 snapshot-infra: $(INFRA_JS) ## Regenerate the committed JSON snapshot (stacks/__snapshots__) after a reviewed change
 	node $(INFRA_TOOLS)/snapshot.js
+
+.PHONY: docs-alarms
+docs-alarms: $(INFRA_JS) ## Regenerate docs/alarms.md (every CloudWatch alarm: metric, threshold, window, topic, runbook)
+	node $(INFRA_TOOLS)/alarm-table.js
 
 .PHONY: check-versions
 check-versions: $(INFRA_JS) ## Ask AWS whether every version ENV pins is still offered (table; exit 1 on a dead pin): make check-versions ENV=dev

@@ -1,10 +1,14 @@
 import { App } from 'cdktf';
+import { AlertingStack } from './alerting';
 import { AppStack } from './app';
+import { AppAlarmsStack } from './app-alarms';
+import { AuditStack } from './audit';
 import { BootstrapStack } from './bootstrap';
 import { ClusterStack } from './cluster';
 import { ENVIRONMENTS, type InfraConfig } from './config';
 import type { TaskboardStack } from './constructs/taskboard-stack';
 import { DataStack } from './data';
+import { EdgeStack } from './edge';
 import { NetworkStack } from './network';
 import { PlatformStack } from './platform';
 import { RegistryStack } from './registry';
@@ -33,8 +37,12 @@ export function buildApp(config: InfraConfig, outdir?: string): { app: App; stac
       data,
       cluster,
       registry,
+      new EdgeStack(app, c),
+      new AlertingStack(app, c),
+      new AuditStack(app, c),
       platform,
       appStack,
+      new AppAlarmsStack(app, c),
       resilience,
     ];
     // Remote-state reads are invisible to the cdktf CLI; declaring the order lets

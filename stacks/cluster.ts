@@ -19,6 +19,7 @@ import {
 import { IrsaRole } from './constructs/irsa-role';
 import { logsServiceStatement, StackKey } from './constructs/kms-key';
 import { EncryptedLogGroup } from './constructs/log-group';
+import { workloadLogGroups } from './constructs/log-groups';
 import { TaskboardStack } from './constructs/taskboard-stack';
 import { clusterName } from './network';
 import { platformSecretArnPattern } from './platform/names';
@@ -79,18 +80,17 @@ export class ClusterStack extends TaskboardStack {
       retentionDays: env.logRetentionDays,
       kmsKeyArn: key.key.arn,
     });
-    const workloadLogs = new EncryptedLogGroup(this, 'workload-logs', {
-      name: `/aws/eks/${name}/workloads`,
-      retentionDays: env.logRetentionDays,
-      kmsKeyArn: key.key.arn,
-    });
-    // The app's own logs apart from the cluster's add-ons: Logs Insights queries and metric
-    // filters on the app never scan the (much larger) add-on stream.
-    const appLogs = new EncryptedLogGroup(this, 'app-logs', {
-      name: `/aws/eks/${name}/app`,
-      retentionDays: env.logRetentionDays,
-      kmsKeyArn: key.key.arn,
-    });
+    // Fluent Bit's destinations: created here, before the platform stack installs Fluent Bit.
+    const logNames = workloadLogGroups(env);
+    const logGroup = (id: string, groupName: string) =>
+      new EncryptedLogGroup(this, id, {
+        name: groupName,
+        retentionDays: env.logRetentionDays,
+        kmsKeyArn: key.key.arn,
+      });
+    const workloadLogs = logGroup('workload-logs', logNames.workloads);
+    const appLogs = logGroup('app-logs', logNames.app);
+    const fluentBitLogs = logGroup('fluent-bit-logs', logNames.fluentBit);
 
     const clusterRole = new Role(this, 'cluster-role', {
       name: `${name}-cluster`,
@@ -161,7 +161,7 @@ export class ClusterStack extends TaskboardStack {
         statements: clusterAutoscalerStatements(name),
       }),
       fluentBit: irsa('fluent-bit', SERVICE_ACCOUNTS.fluentBit, {
-        statements: fluentBitStatements([workloadLogs.group.arn, appLogs.group.arn]),
+        statements: fluentBitStatements(workloadLogs.group.arn, appLogs.group.arn, fluentBitLogs.group.arn),
       }),
       externalSecrets: irsa('external-secrets', SERVICE_ACCOUNTS.externalSecrets, {
         statements: externalSecretsStatements(
@@ -295,15 +295,12 @@ export class ClusterStack extends TaskboardStack {
     this.output('oidc_provider_arn', oidc.arn, 'IAM OIDC provider of the cluster (IRSA)');
     this.output('node_role_arn', nodeRole.role.arn, 'IAM role of the managed node groups');
     this.output('cluster_kms_key_arn', key.key.arn, 'KMS key for Kubernetes secrets and cluster logs');
+    this.output('workload_log_group', workloadLogs.group.name, 'CloudWatch log group Fluent Bit writes to');
+    this.output('app_log_group', appLogs.group.name, "CloudWatch log group of the API's JSON lines");
     this.output(
-      'workload_log_group',
-      workloadLogs.group.name,
-      'CloudWatch log group Fluent Bit writes every non-app container log to',
-    );
-    this.output(
-      'app_log_group',
-      appLogs.group.name,
-      "CloudWatch log group Fluent Bit writes the app's logs to",
+      'fluent_bit_log_group',
+      fluentBitLogs.group.name,
+      "CloudWatch log group of Fluent Bit's own log",
     );
     this.output('lb_controller_role_arn', roles.lbController.arn, 'IRSA role: aws-load-balancer-controller');
     this.output('cluster_autoscaler_role_arn', roles.autoscaler.arn, 'IRSA role: cluster-autoscaler');

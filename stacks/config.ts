@@ -13,15 +13,30 @@ export const STACK_ORDER = [
   'data',
   'cluster',
   'registry',
+  'edge',
+  'alerting',
+  'audit',
   'platform',
   'app',
+  // Needs the ALB the app chart's Ingress creates: stays after the app stack.
+  'app-alarms',
   'resilience',
 ] as const;
 export type StackName = (typeof STACK_ORDER)[number];
 
 /** Day 1 builds the AWS foundation; day 2 puts software on the cluster (add-ons, then the app). */
-export const DAY1_STACKS: readonly StackName[] = ['bootstrap', 'network', 'data', 'cluster', 'registry'];
-export const DAY2_STACKS: readonly StackName[] = ['platform', 'app'];
+export const DAY1_STACKS: readonly StackName[] = [
+  'bootstrap',
+  'network',
+  'data',
+  'cluster',
+  'registry',
+  'edge',
+  'alerting',
+  'audit',
+];
+/** `app-alarms` finds the ALB the app's Ingress creates, so it comes after the app. */
+export const DAY2_STACKS: readonly StackName[] = ['platform', 'app', 'app-alarms'];
 
 export type DatabaseEngine = 'rds' | 'aurora-serverless-v2';
 
@@ -131,6 +146,52 @@ export interface AppConfig {
   releaseMaxHistory: number;
 }
 
+export interface WafConfig {
+  enabled: boolean;
+  /** Requests one client IP may make in any 5 minutes before the rate-based rule blocks it. */
+  rateLimitPer5Min: number;
+}
+
+export interface EdgeConfig {
+  /**
+   * Public host name of the SPA: an ACM certificate (us-east-1) and a Route 53 alias are made
+   * for it. null: the distribution's own *.cloudfront.net name, and no certificate.
+   */
+  domain: string | null;
+  /** Public Route 53 hosted zone holding `domain` and `albOriginDomain` (required with a domain). */
+  hostedZoneName: string | null;
+  /**
+   * Host name CloudFront sends /api/* to. It must resolve to the app chart's ALB (the LB
+   * controller creates the ALB, so its DNS name is unknown here). Without a domain it must also be
+   * the chart's `ingress.host`, because then CloudFront sends it as the Host header.
+   */
+  albOriginDomain: string;
+  /** The chart's `ingress.groupName`: the alerting stack finds the ALB by the controller's tag. */
+  ingressGroupName: string;
+  /** Seconds CloudFront may keep the HTML shell (index.html asks for revalidation anyway). */
+  htmlMaxTtlSeconds: number;
+  priceClass: 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
+  accessLogDays: number;
+  waf: WafConfig;
+}
+
+export interface AlertingConfig {
+  /** Addresses subscribed to both SNS topics (each confirms once by e-mail). */
+  emails: string[];
+  /**
+   * PostgreSQL connections that raise the alarm: ~80 % of the instance class's max_connections
+   * (RDS default LEAST(DBInstanceClassMemory/9531392, 5000): db.t4g.micro ~112, db.m7g.large ~900).
+   */
+  databaseConnections: number;
+}
+
+export interface AuditConfig {
+  /** Monthly AWS cost budget in USD (seed 000's estimate); 50/80/100 % actual, 100 % forecast notify. */
+  budgetMonthlyUsd: number;
+  /** Days CloudTrail log files are kept in S3 (the CloudWatch copy follows logRetentionDays). */
+  trailLogDays: number;
+}
+
 export interface EnvConfig {
   name: EnvName;
   project: string;
@@ -148,6 +209,9 @@ export interface EnvConfig {
   registry: RegistryConfig;
   platform: PlatformConfig;
   app: AppConfig;
+  edge: EdgeConfig;
+  alerting: AlertingConfig;
+  audit: AuditConfig;
 }
 
 export type InfraConfig = Record<EnvName, EnvConfig>;
@@ -254,6 +318,19 @@ export function defaultConfig(): InfraConfig {
         appNamespace: APP_NAMESPACE,
       },
       app: appDefaults(true),
+      // No domain in dev: the *.cloudfront.net name, and the ALB origin is the chart's host.
+      edge: {
+        domain: null,
+        hostedZoneName: null,
+        albOriginDomain: 'taskboard.dev.example.com',
+        ingressGroupName: 'taskboard-dev',
+        htmlMaxTtlSeconds: 60,
+        priceClass: 'PriceClass_100',
+        accessLogDays: 30,
+        waf: { enabled: false, rateLimitPer5Min: 2000 },
+      },
+      alerting: { emails: [], databaseConnections: 90 },
+      audit: { budgetMonthlyUsd: 250, trailLogDays: 365 },
     },
     prod: {
       name: 'prod',
@@ -304,6 +381,18 @@ export function defaultConfig(): InfraConfig {
         appNamespace: APP_NAMESPACE,
       },
       app: appDefaults(false),
+      edge: {
+        domain: 'taskboard.example.com',
+        hostedZoneName: 'example.com',
+        albOriginDomain: 'origin.taskboard.example.com',
+        ingressGroupName: 'taskboard-prod',
+        htmlMaxTtlSeconds: 60,
+        priceClass: 'PriceClass_100',
+        accessLogDays: 365,
+        waf: { enabled: true, rateLimitPer5Min: 2000 },
+      },
+      alerting: { emails: [], databaseConnections: 720 },
+      audit: { budgetMonthlyUsd: 250, trailLogDays: 2557 },
     },
   };
 }
@@ -323,7 +412,9 @@ export function envVar(env: EnvName, field: string): string {
 /**
  * Defaults + TASKBOARD_<ENV>_* overrides, validated. Overrides:
  * ACCOUNT_ID, STATE_BUCKET, BOOTSTRAP_STATE_IN_S3 (true|false), EKS_PUBLIC_CIDRS (comma list),
- * DB_ENGINE (rds|aurora-serverless-v2), IMAGE_TAG, APP_HOSTNAME, CERTIFICATE_ARN.
+ * DB_ENGINE (rds|aurora-serverless-v2), IMAGE_TAG, APP_HOSTNAME, CERTIFICATE_ARN,
+ * EDGE_DOMAIN and EDGE_HOSTED_ZONE ("none" clears both),
+ * ALB_ORIGIN_DOMAIN, WAF (true|false), ALERT_EMAILS (comma list).
  */
 export function loadConfig(vars: Record<string, string | undefined> = process.env): InfraConfig {
   const config = defaultConfig();
@@ -356,6 +447,20 @@ export function loadConfig(vars: Record<string, string | undefined> = process.en
     c.app.imageTag = read('IMAGE_TAG') ?? c.app.imageTag;
     c.app.hostname = read('APP_HOSTNAME') ?? c.app.hostname;
     c.app.certificateArn = read('CERTIFICATE_ARN') ?? c.app.certificateArn;
+    const domain = read('EDGE_DOMAIN');
+    if (domain !== undefined) c.edge.domain = domain === 'none' ? null : domain;
+    const zone = read('EDGE_HOSTED_ZONE');
+    if (zone !== undefined) c.edge.hostedZoneName = zone === 'none' ? null : zone;
+    c.edge.albOriginDomain = read('ALB_ORIGIN_DOMAIN') ?? c.edge.albOriginDomain;
+    const waf = read('WAF');
+    if (waf !== undefined) {
+      if (waf !== 'true' && waf !== 'false') {
+        problems.push(`${envVar(env, 'WAF')} must be "true" or "false", got "${waf}"`);
+      }
+      c.edge.waf.enabled = waf === 'true';
+    }
+    const emails = read('ALERT_EMAILS');
+    if (emails !== undefined) c.alerting.emails = emails.split(',').map((s) => s.trim());
   }
   problems.push(...validateConfig(config));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -476,6 +581,15 @@ export function validateConfig(config: InfraConfig): string[] {
     if (!(a.releaseMaxHistory >= 2 && a.releaseMaxHistory <= 50)) {
       p('app.releaseMaxHistory', 'must be between 2 and 50 (a rollback needs the previous revision)');
     }
+    problems.push(...validateEdge(env, c.edge));
+    if (!(c.alerting.databaseConnections >= 1)) p('alerting.databaseConnections', 'must be >= 1');
+    if (!(c.audit.budgetMonthlyUsd > 0)) p('audit.budgetMonthlyUsd', 'must be > 0');
+    if (!(c.audit.trailLogDays >= 90))
+      p('audit.trailLogDays', 'must be >= 90 (incident forensics look back months)');
+    for (const email of c.alerting.emails) {
+      if (!EMAIL.test(email))
+        problems.push(`${envVar(env, 'ALERT_EMAILS')}: "${email}" is not an e-mail address`);
+    }
   }
   const [dev, prod] = [config.dev.network.vpcCidr, config.prod.network.vpcCidr];
   if (isCidr(dev) && isCidr(prod) && cidrsOverlap(dev, prod)) {
@@ -503,6 +617,63 @@ function validatePlatform(env: EnvName, pl: PlatformConfig): string[] {
   }
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(pl.appNamespace)) {
     p('appNamespace', `is not a Kubernetes namespace name: "${pl.appNamespace}"`);
+  }
+  return problems;
+}
+
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[a-z]{2,63}$/i;
+
+/** True when `name` is `zone` or a name inside it. */
+export function inZone(name: string, zone: string): boolean {
+  return name === zone || name.endsWith(`.${zone}`);
+}
+
+function validateEdge(env: EnvName, e: EdgeConfig): string[] {
+  const problems: string[] = [];
+  const p = (field: string, message: string) => problems.push(`${env}.edge.${field} ${message}`);
+  if (e.domain !== null && !HOST_NAME.test(e.domain)) {
+    problems.push(`${envVar(env, 'EDGE_DOMAIN')} is not a lower-case DNS name: "${e.domain}"`);
+  }
+  if (e.hostedZoneName !== null && !HOST_NAME.test(e.hostedZoneName)) {
+    problems.push(`${envVar(env, 'EDGE_HOSTED_ZONE')} is not a lower-case DNS name: "${e.hostedZoneName}"`);
+  }
+  if (!HOST_NAME.test(e.albOriginDomain)) {
+    problems.push(`${envVar(env, 'ALB_ORIGIN_DOMAIN')} is not a lower-case DNS name: "${e.albOriginDomain}"`);
+  }
+  if (e.domain !== null) {
+    if (e.hostedZoneName === null) {
+      problems.push(
+        `${envVar(env, 'EDGE_HOSTED_ZONE')} is required with a domain: the certificates are validated and the alias created in that zone`,
+      );
+    } else {
+      for (const [field, name] of [
+        ['EDGE_DOMAIN', e.domain],
+        ['ALB_ORIGIN_DOMAIN', e.albOriginDomain],
+      ] as const) {
+        if (!inZone(name, e.hostedZoneName)) {
+          problems.push(
+            `${envVar(env, field)} "${name}" is not inside the hosted zone "${e.hostedZoneName}"`,
+          );
+        }
+      }
+    }
+    if (e.albOriginDomain === e.domain) {
+      problems.push(
+        `${envVar(env, 'ALB_ORIGIN_DOMAIN')} must differ from the public domain: that name points at CloudFront, not at the ALB`,
+      );
+    }
+  }
+  if (!(e.htmlMaxTtlSeconds >= 0 && e.htmlMaxTtlSeconds <= 3600)) {
+    p('htmlMaxTtlSeconds', 'must be between 0 and 3600 (the HTML shell must pick up a deploy quickly)');
+  }
+  if (e.accessLogDays < 1) p('accessLogDays', 'must be >= 1');
+  // AWS WAF's rate-based rules accept limits from 10 to 2,000,000,000 requests per window.
+  if (!(Number.isInteger(e.waf.rateLimitPer5Min) && e.waf.rateLimitPer5Min >= 10)) {
+    p('waf.rateLimitPer5Min', 'must be an integer >= 10');
+  }
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(e.ingressGroupName)) {
+    p('ingressGroupName', `is not a valid ALB IngressGroup name: "${e.ingressGroupName}"`);
   }
   return problems;
 }

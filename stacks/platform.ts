@@ -68,43 +68,11 @@ export class PlatformStack extends TaskboardStack {
     const clusterName = cluster.getString('cluster_name');
     const k8s = new ClusterProviders(this, 'k8s', { clusterName, region });
 
-    // --- AWS side of alerting: the SNS topics Alertmanager publishes to, through IRSA ---------
-    const key = new StackKey(this, 'key', {
-      alias: `${this.prefix}-platform`,
-      description: `Encrypts ${env.name} alerting topics`,
-      accountId: this.accountId,
-      serviceStatements: [
-        {
-          // CloudWatch alarms publish to the encrypted topics.
-          sid: 'AllowCloudWatchAlarms',
-          effect: 'Allow',
-          principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          resources: ['*'],
-        },
-      ],
-    });
-    const topic = (id: string, name: string) =>
-      new SnsTopic(this, id, { name: `${this.prefix}-${name}`, kmsMasterKeyId: key.key.arn });
-    const ticketTopic = topic('ticket-topic', 'alerts-ticket');
-    const heartbeatTopic = topic('heartbeat-topic', 'alertmanager-heartbeat');
-    // Dead man's switch from outside the cluster: the Watchdog reaches this topic every 5 min;
-    // silence for 15 min means Prometheus or Alertmanager (or the cluster) is down.
-    new CloudwatchMetricAlarm(this, 'heartbeat-missing', {
-      alarmName: `${this.prefix}-alertmanager-heartbeat-missing`,
-      alarmDescription: 'No Watchdog heartbeat from Alertmanager for 15 minutes: in-cluster alerting is down',
-      namespace: 'AWS/SNS',
-      metricName: 'NumberOfMessagesPublished',
-      dimensions: { TopicName: heartbeatTopic.name },
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 3,
-      threshold: 1,
-      comparisonOperator: 'LessThanThreshold',
-      treatMissingData: 'breaching',
-      alarmActions: [ticketTopic.arn],
-      okActions: [ticketTopic.arn],
-    });
+    // --- AWS side of alerting: the alerting stack owns the topics and the dead man's switch;
+    // Alertmanager publishes to them through IRSA with the policy that stack exports. ---------
+    const alerting = this.remoteState('alerting');
+    const ticketTopicArn = alerting.getString('warning_topic_arn');
+    const heartbeatTopicArn = alerting.getString('heartbeat_topic_arn');
     const issuerHost = Fn.replace(k8s.cluster.identity.get(0).oidc.get(0).issuer, 'https://', '');
     const alertmanagerRole = new IrsaRole(this, 'alertmanager', {
       name: `${this.prefix}-alertmanager`,
@@ -112,20 +80,7 @@ export class PlatformStack extends TaskboardStack {
       oidcIssuerHost: issuerHost,
       namespace: NAMESPACES.monitoring,
       serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
-      statements: [
-        {
-          sid: 'PublishAlerts',
-          effect: 'Allow',
-          actions: ['sns:Publish'],
-          resources: [ticketTopic.arn, heartbeatTopic.arn],
-        },
-        {
-          sid: 'EncryptForTopics',
-          effect: 'Allow',
-          actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-          resources: [key.key.arn],
-        },
-      ],
+      managedPolicyArns: [alerting.getString('alertmanager_sns_policy_arn')],
     });
 
     // --- Secrets Manager entries the monitoring namespace reads through external-secrets -----
@@ -230,8 +185,8 @@ export class PlatformStack extends TaskboardStack {
         storageClass: GP3_STORAGE_CLASS,
         alertmanager: {
           awsRegion: region,
-          ticketTopicArn: ticketTopic.arn,
-          heartbeatTopicArn: heartbeatTopic.arn,
+          ticketTopicArn,
+          heartbeatTopicArn,
           // The reviewed channel of the committed rendering (dashboards/generated/alertmanager).
           slackChannel: EXAMPLE_INPUTS.slackChannel,
         },
@@ -326,12 +281,6 @@ export class PlatformStack extends TaskboardStack {
       'grafana_admin_secret_arn',
       grafanaAdmin.secret.arn,
       'Secrets Manager entry of the Grafana admin',
-    );
-    this.output('alerts_ticket_topic_arn', ticketTopic.arn, 'SNS topic of ticket-severity alerts');
-    this.output(
-      'alertmanager_heartbeat_topic_arn',
-      heartbeatTopic.arn,
-      'SNS topic of the Watchdog heartbeat',
     );
   }
 }

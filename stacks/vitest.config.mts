@@ -6,9 +6,9 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('..', import.meta.url)),
     include: ['stacks/**/*.test.ts'],
-    // Each file synthesizes the whole app (~0.5 s); leave room on a busy shared CPU.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Each file synthesizes the whole app (16 stacks, ~1 s idle); leave room on a busy shared CPU.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
   },

@@ -267,7 +267,7 @@ export function clusterAutoscalerStatements(cluster: string): Statement[] {
  * Fluent Bit: write streams of our log groups (created, with retention, by Terraform). No
  * logs:CreateLogGroup: a group Fluent Bit created would have no retention and no KMS key.
  */
-export function fluentBitStatements(logGroupArns: string[]): Statement[] {
+export function fluentBitStatements(...logGroupArns: string[]): Statement[] {
   return [
     {
       sid: 'WriteWorkloadLogs',

@@ -46,15 +46,7 @@ export abstract class TaskboardStack extends TerraformStack {
     this.env = env;
     this.stack = stack;
     this.prefix = `${env.project}-${env.name}`;
-    new AwsProvider(this, 'aws', {
-      region: env.region,
-      allowedAccountIds: env.accountId === null ? undefined : [env.accountId],
-      defaultTags: [
-        {
-          tags: { project: env.project, environment: env.name, stack, 'managed-by': 'cdktf' },
-        },
-      ],
-    });
+    this.awsProvider('aws', env.region);
     if (stack === 'bootstrap' && !env.bootstrapStateInS3) {
       // The state bucket cannot hold the state of the stack that creates it: local first,
       // then `TASKBOARD_<ENV>_BOOTSTRAP_STATE_IN_S3=true` + `terraform init -migrate-state`.
@@ -69,6 +61,33 @@ export abstract class TaskboardStack extends TerraformStack {
       });
       this.addOverride('terraform.backend.s3.use_lockfile', true);
     }
+  }
+
+  /** An AWS provider with the stack's account pin and default tags; `alias` for a second region. */
+  private awsProvider(id: string, region: string, alias?: string): AwsProvider {
+    return new AwsProvider(this, id, {
+      alias,
+      region,
+      allowedAccountIds: this.env.accountId === null ? undefined : [this.env.accountId],
+      defaultTags: [
+        {
+          tags: {
+            project: this.env.project,
+            environment: this.env.name,
+            stack: this.stack,
+            'managed-by': 'cdktf',
+          },
+        },
+      ],
+    });
+  }
+
+  private usEast1?: AwsProvider;
+
+  /** CloudFront's certificates, web ACLs and log delivery live in us-east-1 whatever the region. */
+  get usEast1Provider(): AwsProvider {
+    this.usEast1 ??= this.awsProvider('aws-us-east-1', 'us-east-1', 'us_east_1');
+    return this.usEast1;
   }
 
   private callerIdentity?: DataAwsCallerIdentity;

@@ -624,7 +624,134 @@ export const RULES: PolicyRule[] = [
       }
     },
   ),
+  rule(
+    'CLOUDFRONT-S3-OAC',
+    'CloudFront reads S3 through Origin Access Control only: no legacy OAI, no public website origin.',
+    (doc, c) => {
+      for (const oai of resources(doc, 'aws_cloudfront_origin_access_identity')) {
+        c.expect(oai, false, 'origin access identity (legacy OAI): use an origin access control');
+      }
+      for (const d of resources(doc, 'aws_cloudfront_distribution')) {
+        for (const o of blocks(d.body.origin)) {
+          const toS3 =
+            JSON.stringify(o.domain_name ?? null).includes('${aws_s3_bucket.') ||
+            /\.s3[.-]/.test(String(o.domain_name ?? ''));
+          if (!toS3) continue;
+          c.expect(
+            { address: `${d.address}.origin[${String(o.origin_id)}]` },
+            isSet(o.origin_access_control_id) && !block(o.s3_origin_config) && !block(o.custom_origin_config),
+            'S3 origin without an origin access control (or through OAI / the website endpoint)',
+          );
+        }
+      }
+    },
+  ),
+  rule(
+    'S3-NO-PUBLIC-GRANT',
+    'No bucket policy allows an anonymous principal: services are named and scoped by source ARN/account.',
+    (doc, c) => {
+      for (const p of resources(doc, 'aws_s3_bucket_policy')) {
+        const open = (policyStatements(doc, p.body.policy) ?? []).filter(
+          (s) =>
+            s.effect !== 'Deny' &&
+            blocks(s.principals).some((pr) => pr.type === '*' || strings(pr.identifiers).includes('*')),
+        );
+        c.expect(p, open.length === 0, `statement ${String(open[0]?.sid ?? '')} allows Principal "*"`);
+      }
+    },
+  ),
+  rule(
+    'CLOUDFRONT-HTTPS-ONLY',
+    'Viewers are redirected to HTTPS on every behaviour; CloudFront speaks only TLS 1.2 to origins over TLS.',
+    (doc, c) => {
+      for (const d of resources(doc, 'aws_cloudfront_distribution')) {
+        const behaviours = [block(d.body.default_cache_behavior), ...blocks(d.body.ordered_cache_behavior)];
+        for (const b of behaviours) {
+          c.expect(
+            { address: `${d.address}.behaviour[${String(b?.path_pattern ?? 'default')}]` },
+            b?.viewer_protocol_policy === 'redirect-to-https' || b?.viewer_protocol_policy === 'https-only',
+            `viewer_protocol_policy ${JSON.stringify(b?.viewer_protocol_policy ?? null)}`,
+          );
+        }
+        for (const o of blocks(d.body.origin)) {
+          const custom = block(o.custom_origin_config);
+          if (!custom) continue;
+          const protocols = strings(custom.origin_ssl_protocols);
+          c.expect(
+            { address: `${d.address}.origin[${String(o.origin_id)}]` },
+            custom.origin_protocol_policy !== 'match-viewer' &&
+              protocols.length > 0 &&
+              protocols.every((p) => p === 'TLSv1.2'),
+            'origin protocol follows the viewer, or allows SSLv3/TLS < 1.2',
+          );
+        }
+      }
+    },
+  ),
+  rule(
+    'CLOUDFRONT-TLS-MINIMUM',
+    'Viewers need TLS 1.2+ (TLSv1.2_2021 or newer); the default *.cloudfront.net certificate only outside prod.',
+    (doc, c) => {
+      for (const d of resources(doc, 'aws_cloudfront_distribution')) {
+        const v = block(d.body.viewer_certificate);
+        if (isTrue(v?.cloudfront_default_certificate)) {
+          c.expect(d, !isProd(doc), 'prod on the default certificate, which cannot enforce a TLS minimum');
+          continue;
+        }
+        c.expect(
+          d,
+          MODERN_VIEWER_TLS.includes(String(v?.minimum_protocol_version)),
+          `minimum_protocol_version ${JSON.stringify(v?.minimum_protocol_version ?? null)} allows TLS < 1.2`,
+        );
+      }
+    },
+  ),
+  rule(
+    'ALARM-ACTION-AND-MISSING-DATA',
+    'Every alarm notifies an SNS topic, says what no data means (treat_missing_data) and names its runbook.',
+    (doc, c) => {
+      for (const a of resources(doc, 'aws_cloudwatch_metric_alarm')) {
+        const actions = strings(a.body.alarm_actions);
+        const toSns =
+          actions.length > 0 && actions.every((x) => /sns_topic|_topic_arn|^arn:aws:sns:/.test(x));
+        const missing = ['breaching', 'notBreaching', 'ignore', 'missing'].includes(
+          String(a.body.treat_missing_data),
+        );
+        const runbook = /Runbook: docs\/runbooks\/[\w.-]+\.md/.test(String(a.body.alarm_description ?? ''));
+        c.expect(
+          a,
+          toSns && missing && runbook,
+          'no SNS alarm action, no explicit treat_missing_data, or no runbook',
+        );
+      }
+    },
+  ),
+  rule(
+    'SNS-ENCRYPTION',
+    'Alert topics are encrypted with our KMS key: alarm payloads name hosts, users and errors.',
+    (doc, c) => {
+      for (const t of resources(doc, 'aws_sns_topic'))
+        c.expect(t, isSet(t.body.kms_master_key_id), 'no kms_master_key_id');
+    },
+  ),
+  rule(
+    'CLOUDTRAIL-VALIDATION',
+    'The audit trail covers every region, is KMS-encrypted and signs its log files (tampering is detectable).',
+    (doc, c) => {
+      for (const t of resources(doc, 'aws_cloudtrail')) {
+        const ok =
+          isTrue(t.body.enable_log_file_validation) &&
+          isTrue(t.body.is_multi_region_trail) &&
+          isSet(t.body.kms_key_id) &&
+          t.body.enable_logging !== false;
+        c.expect(t, ok, 'log file validation off, single-region, not KMS-encrypted or logging disabled');
+      }
+    },
+  ),
 ];
+
+/** CloudFront security policies that refuse everything older than TLS 1.2 with modern ciphers. */
+export const MODERN_VIEWER_TLS = ['TLSv1.2_2021', 'TLSv1.2_2025', 'TLSv1.3_2025'];
 
 /** Runs every rule on every stack. */
 export function evaluate(stacks: SynthesizedStack[], rules: PolicyRule[] = RULES) {

@@ -72,6 +72,28 @@ const EXPECTED: Record<string, RegExp[]> = {
   resilience: [
     /^resource\.aws_fis_experiment_template\.rds-failover\.(description|action\.0\.parameter\.0\.value)$/, // forced failover needs prod's Multi-AZ standby
   ],
+  edge: [
+    // prod has a domain: certificates, Route 53 records, TLS 1.2 viewer policy, HTTPS to the origin.
+    /^data\.aws_route53_zone\.zone\./,
+    /^resource\.aws_acm_certificate(_validation)?\.(viewer|alb)-certificate(-validation)?\./,
+    /^resource\.aws_route53_record\.[\w-]+\./,
+    /^resource\.aws_cloudfront_distribution\.distribution\.(aliases\.0|viewer_certificate\.\w+|origin\.1\.(domain_name|custom_origin_config\.origin_protocol_policy))$/,
+    /^data\.aws_cloudfront_origin_request_policy\.api-forward\.name$/, // the Host is forwarded with a domain
+    /^resource\.aws_vpc_security_group_ingress_rule\.alb-from-cloudfront\.(from|to)_port$/, // 443 vs 80
+    /^output\.(alb_certificate_arn|alb_host_header|alb_origin_domain|public_url|waf_web_acl_arn)\.value$/,
+    /^resource\.aws_wafv2_web_acl\.waf\./, // WAF in prod only
+    /^resource\.aws_cloudfront_distribution\.distribution\.web_acl_id$/,
+    /^resource\.aws_s3_bucket_lifecycle_configuration\.logs_lifecycle_\w+\.rule\.0\.expiration\.0\.days$/,
+  ],
+  alerting: [
+    /^resource\.aws_cloudwatch_metric_alarm\.cache-(cpu-high|memory-high|evictions)\.metric_query\./, // the prod replica
+    /^resource\.aws_cloudwatch_metric_alarm\.rds-(connections-high|free-storage-low)\.(alarm_description|threshold)$/,
+  ],
+  audit: [
+    /^resource\.aws_s3_bucket_lifecycle_configuration\.trail-bucket_lifecycle_\w+\.rule\.0\.expiration\.0\.days$/,
+    /^resource\.aws_cloudwatch_log_group\.[\w-]+\.retention_in_days$/,
+  ],
+  'app-alarms': [/^resource\.aws_cloudwatch_dashboard\.dashboard\.dashboard_body$/], // Redis widgets per node
 };
 
 let files: Map<string, SynthesizedFile>;

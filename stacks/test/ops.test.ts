@@ -69,10 +69,41 @@ describe('ops preflight: the account is pinned', () => {
 
 describe('ops stack order', () => {
   it('applies in dependency order and destroys in reverse', () => {
-    const all = ['bootstrap', 'network', 'data', 'cluster', 'registry', 'platform', 'app', 'resilience'];
-    expect(stackOrder('day1', undefined)).toEqual(['bootstrap', 'network', 'data', 'cluster', 'registry']);
-    expect(stackOrder('day1', 'app')).toEqual(['bootstrap', 'network', 'data', 'cluster', 'registry']);
-    expect(stackOrder('day2', undefined)).toEqual(['platform', 'app']);
+    const all = [
+      'bootstrap',
+      'network',
+      'data',
+      'cluster',
+      'registry',
+      'edge',
+      'alerting',
+      'audit',
+      'platform',
+      'app',
+      'app-alarms',
+      'resilience',
+    ];
+    expect(stackOrder('day1', undefined)).toEqual([
+      'bootstrap',
+      'network',
+      'data',
+      'cluster',
+      'registry',
+      'edge',
+      'alerting',
+      'audit',
+    ]);
+    expect(stackOrder('day1', 'app')).toEqual([
+      'bootstrap',
+      'network',
+      'data',
+      'cluster',
+      'registry',
+      'edge',
+      'alerting',
+      'audit',
+    ]);
+    expect(stackOrder('day2', undefined)).toEqual(['platform', 'app', 'app-alarms']);
     expect(stackOrder('day3', undefined)).toEqual([]);
     expect(stackOrder('plan', 'all')).toEqual(all);
     expect(stackOrder('destroy', 'all')).toEqual([...all].reverse());

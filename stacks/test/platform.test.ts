@@ -193,13 +193,10 @@ describe.each(envs)('%s: platform releases', (env) => {
     expect(sub?.values).toEqual([`system:serviceaccount:monitoring:${am.name}`]);
     expect(String(sub?.variable)).toContain('data.aws_eks_cluster.k8s_cluster');
     expect(String(role.name)).toBe(`taskboard-${env}-alertmanager`);
-    const perms = data(d, 'aws_iam_policy_document').find((p) => JSON.stringify(p).includes('PublishAlerts'));
-    const publish = ((perms?.statement ?? []) as Block[]).find((s) => s.sid === 'PublishAlerts');
-    expect(publish?.actions).toEqual(['sns:Publish']);
-    expect(((publish?.resources ?? []) as string[]).map((r) => r.split('.')[1])).toEqual([
-      'ticket-topic',
-      'heartbeat-topic',
-    ]);
+    // The alerting stack owns the topics; its exported policy is all the role may do.
+    expect(role.managed_policy_arns).toEqual([remote('alerting', 'alertmanager_sns_policy_arn')]);
+    expect(all(d, 'aws_sns_topic')).toEqual([]);
+    expect(all(d, 'aws_cloudwatch_metric_alarm')).toEqual([]);
   });
 
   it('keeps every secret value out of the JSON: generated in AWS, synced by external-secrets', () => {
@@ -258,12 +255,11 @@ describe.each(envs)('%s: platform releases', (env) => {
   it("configures Alertmanager from dashboards' generator with this env's SNS topics and a mountable receivers Secret", () => {
     const d = doc(files, env, 'platform');
     const am = values(d, 'kube-prometheus-stack').alertmanager;
-    const topic = (id: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_sns_topic\\.${id}\\.arn\\}$`));
     expect(am.config).toEqual(
       alertmanagerConfig({
         awsRegion: remote('cluster', 'aws_region'),
-        ticketTopicArn: topic('ticket-topic') as unknown as string,
-        heartbeatTopicArn: topic('heartbeat-topic') as unknown as string,
+        ticketTopicArn: remote('alerting', 'warning_topic_arn'),
+        heartbeatTopicArn: remote('alerting', 'heartbeat_topic_arn'),
         slackChannel: '#taskboard-alerts',
       }),
     );
@@ -277,17 +273,6 @@ describe.each(envs)('%s: platform releases', (env) => {
     );
     const mounts = JSON.stringify(am.config).match(/\/etc\/alertmanager\/secrets\/[\w-]+\//g) ?? [];
     for (const f of mounts) expect(f).toBe('/etc/alertmanager/secrets/alertmanager-receivers/');
-    const topics = all(d, 'aws_sns_topic');
-    expect(topics.map((t) => t.name).sort()).toEqual([
-      `taskboard-${env}-alertmanager-heartbeat`,
-      `taskboard-${env}-alerts-ticket`,
-    ]);
-    for (const t of topics) expect(String(t.kms_master_key_id)).toContain('aws_kms_key.key_');
-    expect(one(d, 'aws_cloudwatch_metric_alarm')).toMatchObject({
-      metric_name: 'NumberOfMessagesPublished',
-      treat_missing_data: 'breaching',
-      comparison_operator: 'LessThanThreshold',
-    });
   });
 
   it('gives Grafana the dashboards sidecar (all namespaces), the datasource uid and no anonymous access', () => {

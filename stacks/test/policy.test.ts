@@ -278,6 +278,56 @@ const BROKEN: Record<string, { stack: string; breakIt: (d: TfDocument) => void }
       delete target.resource_tag;
     },
   },
+  'CLOUDFRONT-S3-OAC': {
+    stack: 'dev-edge',
+    breakIt: (d) => {
+      const s3 = (first(d, 'aws_cloudfront_distribution').origin as Block[])[0]!;
+      delete s3.origin_access_control_id;
+      s3.s3_origin_config = { origin_access_identity: 'origin-access-identity/cloudfront/E1' };
+    },
+  },
+  'S3-NO-PUBLIC-GRANT': {
+    stack: 'prod-edge',
+    breakIt: (d) => {
+      const spa = firstData(d, 'aws_iam_policy_document', 'spa_policy-doc');
+      const grant = (spa.statement as Block[]).find((s) => s.sid === 'CloudFrontReadsThroughOac')!;
+      grant.principals = [{ type: 'AWS', identifiers: ['*'] }];
+    },
+  },
+  'CLOUDFRONT-HTTPS-ONLY': {
+    stack: 'prod-edge',
+    breakIt: (d) => {
+      const api = (first(d, 'aws_cloudfront_distribution').ordered_cache_behavior as Block[]).find(
+        (b) => b.path_pattern === '/api/*',
+      )!;
+      api.viewer_protocol_policy = 'allow-all';
+    },
+  },
+  'CLOUDFRONT-TLS-MINIMUM': {
+    stack: 'prod-edge',
+    breakIt: (d) => {
+      only(first(d, 'aws_cloudfront_distribution').viewer_certificate).minimum_protocol_version =
+        'TLSv1_2016';
+    },
+  },
+  'ALARM-ACTION-AND-MISSING-DATA': {
+    stack: 'prod-app-alarms',
+    breakIt: (d) => {
+      delete first(d, 'aws_cloudwatch_metric_alarm').treat_missing_data;
+    },
+  },
+  'SNS-ENCRYPTION': {
+    stack: 'dev-alerting',
+    breakIt: (d) => {
+      delete first(d, 'aws_sns_topic').kms_master_key_id;
+    },
+  },
+  'CLOUDTRAIL-VALIDATION': {
+    stack: 'prod-audit',
+    breakIt: (d) => {
+      first(d, 'aws_cloudtrail').enable_log_file_validation = false;
+    },
+  },
 };
 
 const appRelease = (d: TfDocument): Block => first(d, 'helm_release');

@@ -113,6 +113,9 @@ export function registerRequestHooks(
         statusCode: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
         userId: req.user?.id,
+        // The client as the proxies in front report it (TRUST_PROXY): the "auth failures by
+        // client" Logs Insights query groups by it.
+        clientIp: req.ip,
       },
       'request completed',
     );

@@ -29,6 +29,8 @@ describe(`request logs (${MODE})`, () => {
     });
     expect(typeof lines[0]!.durationMs).toBe('number');
     expect(typeof lines[0]!.time).toBe('string');
+    // The "auth failures by client" saved query (stacks/alerting.ts) groups by it.
+    expect(lines[0]!.clientIp).toMatch(/^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/);
   });
 
   it('generates a request id when none (or a hostile one) is given, and returns it', async () => {
