@@ -3,13 +3,13 @@ import type { Scenario } from './scenario';
 
 const TOXIC = 'drill-db-latency';
 
-/** Every PostgreSQL reply is delayed 250 ms (a slow network path or an overloaded database). */
+/** Every PostgreSQL reply is delayed 400 ms (a slow network path or an overloaded database). */
 export const dbLatency: Scenario = {
   name: 'db-latency',
-  title: 'PostgreSQL answers 250 ms late',
+  title: 'PostgreSQL answers 400 ms late',
   hypothesis:
     'Requests slow down but succeed (each stays under the 1.25 s request deadline), readiness stays green, ApiHighLatency fires as a ticket and nothing pages.',
-  fault: 'toxiproxy adds 250 ms latency to every PostgreSQL reply (downstream)',
+  fault: 'toxiproxy adds 400 ms latency to every PostgreSQL reply (downstream)',
   minFaultSeconds: 10,
   maxFaultSeconds: 60,
   async inject({ harness, log }) {
@@ -18,9 +18,9 @@ export const dbLatency: Scenario = {
       type: 'latency',
       stream: 'downstream',
       toxicity: 1,
-      attributes: { latency: 250, jitter: 0 },
+      attributes: { latency: 400, jitter: 0 },
     });
-    log('PostgreSQL replies delayed by 250 ms');
+    log('PostgreSQL replies delayed by 400 ms');
   },
   async heal({ harness, log }) {
     await harness.toxiproxy.removeToxic(POSTGRES_PROXY, TOXIC);
