@@ -63,11 +63,12 @@ checkov: synth ## checkov --framework terraform_json over cdktf.out (pip-install
 	checkov --directory cdktf.out/stacks --framework terraform_json --quiet --compact
 
 ENV_UPPER = $(shell echo $(ENV) | tr a-z A-Z)
-# Every stack in apply order except `app` (deploy-app applies it with the new image tag).
-INFRA_STACKS = $(filter-out app,$(STACKS_CI))
+# Every stack in apply order except `bootstrap` (it holds CI's own OIDC roles: an administrator
+# applies it, so CI can never widen its rights) and `app` (deploy-app applies it with the new tag).
+INFRA_STACKS = $(filter-out bootstrap app,$(STACKS_CI))
 
 .PHONY: apply-infra
-apply-infra: synth ## Apply every stack of ENV but app, in order, without prompts (deploy.yml after approval)
+apply-infra: synth ## Apply every stack of ENV but bootstrap and app, in order, without prompts (deploy.yml after approval)
 	@for s in $(INFRA_STACKS); do node $(INFRA_TOOLS)/ops.js apply $(ENV) $$s --auto-approve || exit 1; done
 
 .PHONY: deploy-app

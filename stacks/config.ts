@@ -82,6 +82,16 @@ export interface RegistryConfig {
   keepLastImages: number;
 }
 
+/** Where the GitHub Actions workflows run (.github/workflows; the OIDC roles in bootstrap trust it). */
+export interface GithubConfig {
+  /** `owner/name` of the repository whose workflows may assume the roles (TASKBOARD_GITHUB_REPOSITORY). */
+  repository: string;
+  /** GitHub environment whose jobs may assume the deploy role (required reviewers live there). */
+  deployEnvironment: string;
+  /** One GitHub OIDC provider per account: `existing` when another environment's bootstrap made it. */
+  oidcProvider: 'create' | 'existing';
+}
+
 export interface EnvConfig {
   name: EnvName;
   project: string;
@@ -97,6 +107,7 @@ export interface EnvConfig {
   cache: CacheConfig;
   cluster: ClusterConfig;
   registry: RegistryConfig;
+  github: GithubConfig;
 }
 
 export type InfraConfig = Record<EnvName, EnvConfig>;
@@ -124,6 +135,8 @@ const ADDON_VERSIONS_1_35: Record<EksAddonName, string> = {
 const POSTGRES_MAJOR = '17';
 
 const REGION = 'eu-west-1';
+/** The upstream repository; forks set TASKBOARD_GITHUB_REPOSITORY to their own `owner/name`. */
+const GITHUB_REPOSITORY = 'taskboard-sre/taskboard-sre';
 const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 
 /** Reviewed defaults; dev is sized for cost, prod for availability. */
@@ -173,6 +186,7 @@ export function defaultConfig(): InfraConfig {
         addons: ADDON_VERSIONS_1_35,
       },
       registry: { repositories: ['api', 'frontend'], keepLastImages: 20 },
+      github: { repository: GITHUB_REPOSITORY, deployEnvironment: 'dev', oidcProvider: 'create' },
     },
     prod: {
       name: 'prod',
@@ -213,6 +227,7 @@ export function defaultConfig(): InfraConfig {
         addons: ADDON_VERSIONS_1_35,
       },
       registry: { repositories: ['api', 'frontend'], keepLastImages: 50 },
+      github: { repository: GITHUB_REPOSITORY, deployEnvironment: 'production', oidcProvider: 'create' },
     },
   };
 }
@@ -232,13 +247,16 @@ export function envVar(env: EnvName, field: string): string {
 /**
  * Defaults + TASKBOARD_<ENV>_* overrides, validated. Overrides:
  * ACCOUNT_ID, STATE_BUCKET, BOOTSTRAP_STATE_IN_S3 (true|false), EKS_PUBLIC_CIDRS (comma list),
- * DB_ENGINE (rds|aurora-serverless-v2).
+ * DB_ENGINE (rds|aurora-serverless-v2), GITHUB_OIDC_PROVIDER (create|existing); and for both
+ * environments TASKBOARD_GITHUB_REPOSITORY (owner/name).
  */
 export function loadConfig(vars: Record<string, string | undefined> = process.env): InfraConfig {
   const config = defaultConfig();
   const problems: string[] = [];
+  const repository = vars.TASKBOARD_GITHUB_REPOSITORY?.trim();
   for (const env of ENVIRONMENTS) {
     const c = config[env];
+    if (repository) c.github.repository = repository;
     const read = (field: string): string | undefined => {
       const value = vars[envVar(env, field)];
       return value === undefined || value.trim() === '' ? undefined : value.trim();
@@ -260,6 +278,14 @@ export function loadConfig(vars: Record<string, string | undefined> = process.en
         problems.push(`${envVar(env, 'DB_ENGINE')} must be "rds" or "aurora-serverless-v2", got "${engine}"`);
       } else {
         c.database.engine = engine;
+      }
+    }
+    const oidc = read('GITHUB_OIDC_PROVIDER');
+    if (oidc !== undefined) {
+      if (oidc !== 'create' && oidc !== 'existing') {
+        problems.push(`${envVar(env, 'GITHUB_OIDC_PROVIDER')} must be "create" or "existing", got "${oidc}"`);
+      } else {
+        c.github.oidcProvider = oidc;
       }
     }
   }
@@ -352,6 +378,15 @@ export function validateConfig(config: InfraConfig): string[] {
     }
     if (k.onDemand.minSize < 1) p('cluster.onDemand.minSize', 'must be >= 1 (system pods need a base)');
     if (c.registry.keepLastImages < 1) p('registry.keepLastImages', 'must be >= 1');
+    // GitHub's rules for owner and repository names; anything else could widen the OIDC `sub`.
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/.test(c.github.repository)) {
+      problems.push(
+        `TASKBOARD_GITHUB_REPOSITORY must be "owner/name" as GitHub spells it, got "${c.github.repository}"`,
+      );
+    }
+    if (!/^[\w.-]+$/.test(c.github.deployEnvironment)) {
+      p('github.deployEnvironment', `must be a GitHub environment name, got "${c.github.deployEnvironment}"`);
+    }
   }
   const [dev, prod] = [config.dev.network.vpcCidr, config.prod.network.vpcCidr];
   if (isCidr(dev) && isCidr(prod) && cidrsOverlap(dev, prod)) {
