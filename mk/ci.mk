@@ -108,3 +108,7 @@ security: tools synth ## Trivy misconfiguration scan (offline, embedded checks):
 	  echo "security: trivy config $$target"; \
 	  trivy config --skip-check-update --quiet --exit-code 1 --ignorefile .trivyignore $$target || exit 1; \
 	done; echo "security: no unsuppressed misconfiguration (trivy config, $$(( $$(date +%s) - start )) s)"
+
+.PHONY: rehearse-image-api
+rehearse-image-api: build ## Without Docker: api/Dockerfile's prod-only npm ci + compiled API in a scratch /app, started by its CMD until ready
+	ci/bin/rehearse-api-image.sh
