@@ -21,7 +21,7 @@ function trustOf(env: 'dev' | 'prod', roleName: string) {
   const trust = policyStatements(d, role?.assume_role_policy) ?? [];
   expect(trust).toHaveLength(1);
   const conditions = Object.fromEntries(
-    (trust[0]?.condition as { test: string; variable: string; values: string[] }[]).map((c) => [
+    ((trust[0]?.condition ?? []) as { test: string; variable: string; values: string[] }[]).map((c) => [
       `${c.test} ${c.variable}`,
       c.values,
     ]),
