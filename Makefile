@@ -88,7 +88,7 @@ test-contracts: deps ## The shared contract is imported everywhere, never retype
 
 .PHONY: test-api
 test-api: build ## API end-to-end tests against DATABASE_URL/REDIS_URL (embedded defaults when unset)
-	cd api && vitest run
+	cd api && vitest run $(API_TEST_ARGS)
 
 .PHONY: test-api-embedded
 test-api-embedded: build ## API end-to-end tests against the embedded defaults (PGlite + in-process cache)

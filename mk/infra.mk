@@ -47,8 +47,8 @@ plan: synth ## terraform plan via cdktf: make plan ENV=dev STACK=network (STACK=
 	node $(INFRA_TOOLS)/ops.js plan $(ENV) $(STACK)
 
 .PHONY: apply
-apply: synth ## Apply one stack (or all, in order) via cdktf deploy: make apply ENV=dev STACK=network
-	node $(INFRA_TOOLS)/ops.js apply $(ENV) $(STACK)
+apply: synth ## Apply one stack (or all, in order) via cdktf deploy: make apply ENV=dev STACK=network (AUTO_APPROVE=1: no prompt, CI)
+	node $(INFRA_TOOLS)/ops.js apply $(ENV) $(STACK) $(if $(AUTO_APPROVE),--auto-approve)
 
 .PHONY: destroy
 destroy: synth ## Destroy one stack (or all, in reverse order) after typing the env name: make destroy ENV=dev

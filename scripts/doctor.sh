@@ -26,6 +26,7 @@ fi
 ver go go version
 ver helm helm version --short
 ver actionlint actionlint --version
+ver trivy trivy --version
 ver promtool promtool --version
 ver amtool amtool --version
 ver prometheus prometheus --version

@@ -9,6 +9,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import type { EnvConfig } from './config';
+import { GithubOidc } from './constructs/github-oidc';
 import { StackKey } from './constructs/kms-key';
 import { stateKeyAlias, TaskboardStack } from './constructs/taskboard-stack';
 
@@ -45,7 +46,7 @@ export class BootstrapStack extends TaskboardStack {
             {
               test: 'ArnLike',
               variable: 'aws:PrincipalArn',
-              values: [env.cluster.adminRoleName, env.cluster.ciRoleName].map(
+              values: [env.cluster.adminRoleName, env.cluster.ciRoleName, `${this.prefix}-github-plan`].map(
                 (r) => `arn:aws:iam::${this.accountId}:role/${r}`,
               ),
             },
@@ -126,8 +127,26 @@ export class BootstrapStack extends TaskboardStack {
 
     this.accessLogs(bucket);
 
+    const github = new GithubOidc(this, 'github', {
+      env,
+      accountId: this.accountId,
+      prefix: this.prefix,
+      stateBucketArn: bucket.arn,
+      stateKeyArn: key.key.arn,
+    });
+
     this.output('state_bucket', bucket.bucket, 'Bucket holding <env>/<stack>.tfstate for every other stack');
     this.output('state_kms_key_arn', key.key.arn, 'KMS key encrypting the state bucket');
+    this.output(
+      'github_plan_role_arn',
+      github.planRole.role.arn,
+      'Role pull-request workflows assume through OIDC (repository variable TASKBOARD_<ENV>_PLAN_ROLE_ARN)',
+    );
+    this.output(
+      'github_deploy_role_arn',
+      github.deployRole.role.arn,
+      'Role the deploying GitHub environment assumes through OIDC (TASKBOARD_<ENV>_DEPLOY_ROLE_ARN)',
+    );
   }
 
   /**

@@ -192,6 +192,16 @@ export interface AuditConfig {
   trailLogDays: number;
 }
 
+/** Where the GitHub Actions workflows run (.github/workflows; the OIDC roles in bootstrap trust it). */
+export interface GithubConfig {
+  /** `owner/name` of the repository whose workflows may assume the roles (TASKBOARD_GITHUB_REPOSITORY). */
+  repository: string;
+  /** GitHub environment whose jobs may assume the deploy role (required reviewers live there). */
+  deployEnvironment: string;
+  /** One GitHub OIDC provider per account: `existing` when another environment's bootstrap made it. */
+  oidcProvider: 'create' | 'existing';
+}
+
 export interface EnvConfig {
   name: EnvName;
   project: string;
@@ -212,6 +222,7 @@ export interface EnvConfig {
   edge: EdgeConfig;
   alerting: AlertingConfig;
   audit: AuditConfig;
+  github: GithubConfig;
 }
 
 export type InfraConfig = Record<EnvName, EnvConfig>;
@@ -242,6 +253,8 @@ const POSTGRES_MAJOR = '17';
 const APP_NAMESPACE = 'taskboard';
 
 const REGION = 'eu-west-1';
+/** The upstream repository; forks set TASKBOARD_GITHUB_REPOSITORY to their own `owner/name`. */
+const GITHUB_REPOSITORY = 'taskboard-sre/taskboard-sre';
 const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 
 /**
@@ -331,6 +344,7 @@ export function defaultConfig(): InfraConfig {
       },
       alerting: { emails: [], databaseConnections: 90 },
       audit: { budgetMonthlyUsd: 250, trailLogDays: 365 },
+      github: { repository: GITHUB_REPOSITORY, deployEnvironment: 'dev', oidcProvider: 'create' },
     },
     prod: {
       name: 'prod',
@@ -393,6 +407,7 @@ export function defaultConfig(): InfraConfig {
       },
       alerting: { emails: [], databaseConnections: 720 },
       audit: { budgetMonthlyUsd: 250, trailLogDays: 2557 },
+      github: { repository: GITHUB_REPOSITORY, deployEnvironment: 'production', oidcProvider: 'create' },
     },
   };
 }
@@ -415,12 +430,16 @@ export function envVar(env: EnvName, field: string): string {
  * DB_ENGINE (rds|aurora-serverless-v2), IMAGE_TAG, APP_HOSTNAME, CERTIFICATE_ARN,
  * EDGE_DOMAIN and EDGE_HOSTED_ZONE ("none" clears both),
  * ALB_ORIGIN_DOMAIN, WAF (true|false), ALERT_EMAILS (comma list).
+ * DB_ENGINE (rds|aurora-serverless-v2), GITHUB_OIDC_PROVIDER (create|existing); and for both
+ * environments TASKBOARD_GITHUB_REPOSITORY (owner/name).
  */
 export function loadConfig(vars: Record<string, string | undefined> = process.env): InfraConfig {
   const config = defaultConfig();
   const problems: string[] = [];
+  const repository = vars.TASKBOARD_GITHUB_REPOSITORY?.trim();
   for (const env of ENVIRONMENTS) {
     const c = config[env];
+    if (repository) c.github.repository = repository;
     const read = (field: string): string | undefined => {
       const value = vars[envVar(env, field)];
       return value === undefined || value.trim() === '' ? undefined : value.trim();
@@ -461,6 +480,14 @@ export function loadConfig(vars: Record<string, string | undefined> = process.en
     }
     const emails = read('ALERT_EMAILS');
     if (emails !== undefined) c.alerting.emails = emails.split(',').map((s) => s.trim());
+    const oidc = read('GITHUB_OIDC_PROVIDER');
+    if (oidc !== undefined) {
+      if (oidc !== 'create' && oidc !== 'existing') {
+        problems.push(`${envVar(env, 'GITHUB_OIDC_PROVIDER')} must be "create" or "existing", got "${oidc}"`);
+      } else {
+        c.github.oidcProvider = oidc;
+      }
+    }
   }
   problems.push(...validateConfig(config));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -589,6 +616,15 @@ export function validateConfig(config: InfraConfig): string[] {
     for (const email of c.alerting.emails) {
       if (!EMAIL.test(email))
         problems.push(`${envVar(env, 'ALERT_EMAILS')}: "${email}" is not an e-mail address`);
+    }
+    // GitHub's rules for owner and repository names; anything else could widen the OIDC `sub`.
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/.test(c.github.repository)) {
+      problems.push(
+        `TASKBOARD_GITHUB_REPOSITORY must be "owner/name" as GitHub spells it, got "${c.github.repository}"`,
+      );
+    }
+    if (!/^[\w.-]+$/.test(c.github.deployEnvironment)) {
+      p('github.deployEnvironment', `must be a GitHub environment name, got "${c.github.deployEnvironment}"`);
     }
   }
   const [dev, prod] = [config.dev.network.vpcCidr, config.prod.network.vpcCidr];

@@ -1,7 +1,14 @@
 // The security baseline, as code: each rule has an id, a one-line rationale, and reports how
 // many resources it examined (a rule that examined nothing is itself a test failure).
+
 import { ACCESS_LOG_BUCKET_TAG } from '../bootstrap';
 import { CONTROL_PLANE_LOG_TYPES } from '../cluster';
+import {
+  DEPLOY_SERVICES_SID,
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_HOST,
+  PROTECT_CI_SID,
+} from '../constructs/github-oidc';
 import { KEY_ADMIN_SID } from '../constructs/kms-key';
 import { SUPPORT_CALENDAR } from '../versions/support-calendar';
 import { APP_RULES } from './app-rules';
@@ -35,6 +42,8 @@ export const PUBLIC_ALB_TAG = { key: 'taskboard:exposure', value: 'public-alb' }
 export const DOCUMENTED_WILDCARDS: Record<string, string> = {
   [KEY_ADMIN_SID]:
     'KMS key policies must grant the account root kms:* on the key itself ("*" means this key) so IAM policies can govern access; AWS default key policy.',
+  [DEPLOY_SERVICES_SID]:
+    "The CI deploy role runs Terraform over every resource type of the stacks' services; bounded to one region, never iam:*/sts:* (GITHUB-DEPLOY-BOUNDED checks it), and denied its own identity.",
 };
 
 /** Managed policies that grant (near) administrator rights; never attached by these stacks. */
@@ -50,6 +59,36 @@ const isAccessLogBucket = (b: Entry) =>
   block(b.body.tags)?.[ACCESS_LOG_BUCKET_TAG.key] === ACCESS_LOG_BUCKET_TAG.value;
 /** The S3 backend block of a stack, if it has one (bootstrap keeps local state until migrated). */
 const s3Backend = (doc: TfDocument): Block | undefined => block(block(block(doc.terraform)?.backend)?.s3);
+
+/** IAM roles whose trust names GitHub's OIDC provider, with their trust statements. */
+function githubRoles(doc: TfDocument): { role: Entry; trust: Block[] }[] {
+  const providers = [
+    ...resources(doc, 'aws_iam_openid_connect_provider'),
+    ...dataSources(doc, 'aws_iam_openid_connect_provider'),
+  ].filter((p) => String(p.body.url ?? '').includes(GITHUB_OIDC_HOST));
+  return resources(doc, 'aws_iam_role')
+    .map((role) => ({ role, trust: policyStatements(doc, role.body.assume_role_policy) ?? [] }))
+    .filter(({ trust }) =>
+      trust.some((t) =>
+        blocks(t.principals).some(
+          (p) => p.type === 'Federated' && providers.some((v) => references(p.identifiers, v.address)),
+        ),
+      ),
+    );
+}
+
+/** `sub` values a trust statement pins with StringEquals (StringLike never counts as pinned). */
+const pinnedSubs = (t: Block) =>
+  blocks(t.condition)
+    .filter((c) => c.test === 'StringEquals' && c.variable === `${GITHUB_OIDC_HOST}:sub`)
+    .flatMap((c) => strings(c.values));
+
+/** Inline statements of a role (aws_iam_role_policy through its policy document). */
+function roleStatements(doc: TfDocument, role: Entry): Block[] {
+  return resources(doc, 'aws_iam_role_policy')
+    .filter((p) => references(p.body.role, role.address))
+    .flatMap((p) => policyStatements(doc, p.body.policy) ?? []);
+}
 
 export const RULES: PolicyRule[] = [
   rule(
@@ -745,6 +784,106 @@ export const RULES: PolicyRule[] = [
           isSet(t.body.kms_key_id) &&
           t.body.enable_logging !== false;
         c.expect(t, ok, 'log file validation off, single-region, not KMS-encrypted or logging disabled');
+      }
+    },
+  ),
+  rule(
+    'GITHUB-OIDC-TRUST',
+    'A GitHub OIDC role is assumable only with audience sts.amazonaws.com by one pinned repository subject (pull requests or one environment).',
+    (doc, c) => {
+      for (const { role, trust } of githubRoles(doc)) {
+        for (const t of trust) {
+          const aud = blocks(t.condition).filter(
+            (x) => x.test === 'StringEquals' && x.variable === `${GITHUB_OIDC_HOST}:aud`,
+          );
+          c.expect(
+            role,
+            strings(t.actions).join() === 'sts:AssumeRoleWithWebIdentity',
+            'trust must allow sts:AssumeRoleWithWebIdentity only',
+          );
+          c.expect(
+            role,
+            aud.length === 1 && strings(aud[0]?.values).join() === GITHUB_OIDC_AUDIENCE,
+            `audience not pinned to ${GITHUB_OIDC_AUDIENCE}`,
+          );
+          const subs = pinnedSubs(t);
+          const ok =
+            subs.length === 1 &&
+            /^repo:[A-Za-z0-9-]+\/[A-Za-z0-9._-]+:(pull_request|environment:[\w.-]+)$/.test(subs[0] ?? '');
+          c.expect(
+            role,
+            ok,
+            `sub not pinned to one repository's pull_request or environment: ${subs.join(', ')}`,
+          );
+          const loose = blocks(t.condition).some((x) => String(x.test).startsWith('StringLike'));
+          c.expect(role, !loose, 'StringLike conditions would let other repositories or branches match');
+        }
+      }
+    },
+  ),
+  rule(
+    'GITHUB-PLAN-READ-ONLY',
+    'The role pull requests assume can read everything Terraform refreshes but write nothing except the state lock.',
+    (doc, c) => {
+      const readOnly =
+        /^(s3:ListBucket|s3:GetObject|kms:Decrypt|kms:DescribeKey|kms:Encrypt|kms:GenerateDataKey)$/;
+      for (const { role, trust } of githubRoles(doc)) {
+        if (!trust.some((t) => pinnedSubs(t).some((s) => s.endsWith(':pull_request')))) continue;
+        for (const s of roleStatements(doc, role).filter((x) => x.effect !== 'Deny')) {
+          const lockOnly = strings(s.resources).every((r) => r.endsWith('.tflock'));
+          const ok = strings(s.actions).every(
+            (a) => readOnly.test(a) || (lockOnly && (a === 's3:PutObject' || a === 's3:DeleteObject')),
+          );
+          c.expect(
+            role,
+            ok,
+            `statement ${String(s.sid ?? '(no sid)')} writes: ${strings(s.actions).join(', ')}`,
+          );
+        }
+        for (const a of resources(doc, 'aws_iam_role_policy_attachment').filter((x) =>
+          references(x.body.role, role.address),
+        )) {
+          const arn = String(a.body.policy_arn ?? '');
+          c.expect(
+            role,
+            arn === 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+            `managed policy ${arn} is not read-only`,
+          );
+        }
+      }
+    },
+  ),
+  rule(
+    'GITHUB-DEPLOY-BOUNDED',
+    'The CI deploy role stays in its region, never holds iam:*/sts:*/organizations:*, and cannot change its own identity.',
+    (doc, c) => {
+      for (const { role, trust } of githubRoles(doc)) {
+        if (!trust.some((t) => pinnedSubs(t).some((s) => s.includes(':environment:')))) continue;
+        const statements = roleStatements(doc, role);
+        for (const s of statements.filter((x) => x.effect !== 'Deny')) {
+          const actions = strings(s.actions);
+          c.expect(
+            role,
+            !actions.some((a) => /^(iam|sts|organizations|account):\*$|^\*$/.test(a)),
+            `statement ${String(s.sid ?? '(no sid)')} grants ${actions.filter((a) => a.endsWith('*')).join(', ')}`,
+          );
+          if (actions.some((a) => a.endsWith(':*'))) {
+            const region = blocks(s.condition).some((x) => x.variable === 'aws:RequestedRegion');
+            c.expect(
+              role,
+              region,
+              `statement ${String(s.sid ?? '(no sid)')} has service wildcards without aws:RequestedRegion`,
+            );
+          }
+        }
+        const deny = statements.find((s) => s.effect === 'Deny' && s.sid === PROTECT_CI_SID);
+        c.expect(
+          role,
+          deny !== undefined &&
+            strings(deny.actions).includes('iam:*') &&
+            strings(deny.resources).length >= 3,
+          `no ${PROTECT_CI_SID} deny on the GitHub roles and provider`,
+        );
       }
     },
   ),

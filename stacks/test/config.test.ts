@@ -48,8 +48,26 @@ describe('config', () => {
       { TASKBOARD_DEV_BOOTSTRAP_STATE_IN_S3: 'yes' },
       'TASKBOARD_DEV_BOOTSTRAP_STATE_IN_S3 must be "true" or "false"',
     ],
+    // A wildcard or a second path segment would widen the OIDC `sub` the roles trust.
+    [{ TASKBOARD_GITHUB_REPOSITORY: 'acme/*' }, 'TASKBOARD_GITHUB_REPOSITORY must be "owner/name"'],
+    [{ TASKBOARD_GITHUB_REPOSITORY: 'acme' }, 'TASKBOARD_GITHUB_REPOSITORY must be "owner/name"'],
+    [{ TASKBOARD_GITHUB_REPOSITORY: 'acme/app:ref' }, 'TASKBOARD_GITHUB_REPOSITORY must be "owner/name"'],
+    [
+      { TASKBOARD_DEV_GITHUB_OIDC_PROVIDER: 'share' },
+      'TASKBOARD_DEV_GITHUB_OIDC_PROVIDER must be "create" or "existing"',
+    ],
   ])('rejects %o, naming the variable', (vars, message) => {
     expect(problems(vars).join('\n')).toContain(message);
+  });
+
+  it('takes the GitHub repository for both environments, and the OIDC provider mode per environment', () => {
+    const c = loadConfig({
+      TASKBOARD_GITHUB_REPOSITORY: 'acme/tasks',
+      TASKBOARD_DEV_GITHUB_OIDC_PROVIDER: 'existing',
+    });
+    expect([c.dev.github.repository, c.prod.github.repository]).toEqual(['acme/tasks', 'acme/tasks']);
+    expect([c.dev.github.oidcProvider, c.prod.github.oidcProvider]).toEqual(['existing', 'create']);
+    expect(c.prod.github.deployEnvironment).toBe('production');
   });
 
   it('reports every problem at once, each naming its field', () => {

@@ -124,6 +124,12 @@ describe('ops stack order', () => {
       env: 'prod',
       stack: undefined,
       dryRun: true,
+      autoApprove: false,
+    });
+    // CI applies without cdktf's prompt only when asked (make apply AUTO_APPROVE=1).
+    expect(parseArgs(['apply', 'prod', 'network', '--auto-approve'])).toMatchObject({
+      stack: 'network',
+      autoApprove: true,
     });
   });
 });

@@ -203,6 +203,36 @@ const BROKEN: Record<string, { stack: string; breakIt: (d: TfDocument) => void }
       delete cni.configuration_values;
     },
   },
+  'GITHUB-OIDC-TRUST': {
+    stack: 'prod-bootstrap',
+    // The deploy role trusted for any branch of any repository of the owner.
+    breakIt: (d) => {
+      const trust = only(firstData(d, 'aws_iam_policy_document', 'github_deploy_trust').statement);
+      trust.condition = (trust.condition as Block[]).map((c) =>
+        String(c.variable).endsWith(':sub')
+          ? { ...c, test: 'StringLike', values: ['repo:taskboard-sre/*'] }
+          : c,
+      );
+    },
+  },
+  'GITHUB-PLAN-READ-ONLY': {
+    stack: 'dev-bootstrap',
+    // A pull request's plan role that could overwrite state.
+    breakIt: (d) => {
+      const doc = firstData(d, 'aws_iam_policy_document', 'github_plan_permissions');
+      const read = (doc.statement as Block[]).find((s) => s.sid === 'StateRead')!;
+      read.actions = ['s3:GetObject', 's3:PutObject'];
+    },
+  },
+  'GITHUB-DEPLOY-BOUNDED': {
+    stack: 'prod-bootstrap',
+    // The deploy role that could rewrite IAM at will (and so its own trust).
+    breakIt: (d) => {
+      const doc = firstData(d, 'aws_iam_policy_document', 'github_deploy_permissions');
+      const services = (doc.statement as Block[]).find((s) => s.sid === 'TerraformDeployServices')!;
+      services.actions = [...(services.actions as string[]), 'iam:*'];
+    },
+  },
   'IAM-NO-WILDCARD-ADMIN': {
     stack: 'dev-cluster',
     breakIt: (d) => {

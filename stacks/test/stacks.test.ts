@@ -68,7 +68,12 @@ describe.each(envs)('%s: bootstrap', (env) => {
       JSON.stringify(p).includes('aws:SecureTransport'),
     );
     expect(block(tls?.statement).effect).toBe('Deny');
-    expect(Object.keys(d.output as Block)).toEqual(['state_bucket', 'state_kms_key_arn']);
+    expect(Object.keys(d.output as Block)).toEqual([
+      'github_deploy_role_arn',
+      'github_plan_role_arn',
+      'state_bucket',
+      'state_kms_key_arn',
+    ]);
   });
 
   it('encrypts state with the state key: operators and CI may use it, and non-KMS writes are denied', () => {
@@ -88,6 +93,7 @@ describe.each(envs)('%s: bootstrap', (env) => {
     expect(block(grant?.condition).values).toEqual([
       `arn:aws:iam::${account}:role/taskboard-admin`,
       `arn:aws:iam::${account}:role/taskboard-ci`,
+      `arn:aws:iam::${account}:role/taskboard-${env}-github-plan`,
     ]);
     const bucketPolicy = data(d, 'aws_iam_policy_document').find((p) =>
       JSON.stringify(p).includes('DenyNonKmsWrites'),

@@ -149,6 +149,8 @@ export function parseArgs(argv: string[]): {
   env: EnvName;
   stack?: string;
   dryRun: boolean;
+  /** `apply` without cdktf's prompt: only for CI, where the protected environment's approval is the gate. */
+  autoApprove: boolean;
 } {
   const [command, env, stack] = argv.filter((a) => !a.startsWith('--'));
   if (!COMMANDS.includes(command as Command))
@@ -156,7 +158,13 @@ export function parseArgs(argv: string[]): {
   if (!(ENVIRONMENTS as readonly string[]).includes(env ?? '')) {
     throw new UsageError(`ENV must be one of ${ENVIRONMENTS.join(', ')}, got "${env ?? ''}"`);
   }
-  return { command: command as Command, env: env as EnvName, stack, dryRun: argv.includes('--dry-run') };
+  return {
+    command: command as Command,
+    env: env as EnvName,
+    stack,
+    dryRun: argv.includes('--dry-run'),
+    autoApprove: argv.includes('--auto-approve'),
+  };
 }
 
 function cdktf(args: string[], extraEnv: Record<string, string> = {}): number {
@@ -199,7 +207,7 @@ const onPath = (name: string) =>
   spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 
 async function main(): Promise<number> {
-  const { command, env, stack, dryRun } = parseArgs(process.argv.slice(2));
+  const { command, env, stack, dryRun, autoApprove } = parseArgs(process.argv.slice(2));
   const order = stackOrder(command, stack);
   const stacks = order.map((s) => `${env}-${s}`);
   if (dryRun) {
@@ -263,7 +271,7 @@ async function main(): Promise<number> {
     }
   }
   const verb = command === 'destroy' ? 'destroy' : 'deploy';
-  const extra = command === 'apply' ? [] : ['--auto-approve'];
+  const extra = command === 'apply' && !autoApprove ? [] : ['--auto-approve'];
   for (const s of stacks) {
     const code = cdktf([verb, s, '--skip-synth', ...extra], tfVars);
     if (code !== 0) return code;
