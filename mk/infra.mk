@@ -57,13 +57,13 @@ destroy: synth ## Destroy one stack (or all, in reverse order) after typing the 
 ##@ Day 1
 
 .PHONY: day1
-day1: synth ## Day 1: every stack in STACK_ORDER (bootstrap … app-alarms), confirmed; DRY_RUN=1 prints the order
+day1: synth ## Day 1: bootstrap -> network -> data -> cluster -> registry -> edge -> alerting -> audit, confirmed; DRY_RUN=1 prints the order
 	node $(INFRA_TOOLS)/ops.js day1 $(ENV) $(if $(DRY_RUN),--dry-run)
 
 ##@ Day 2
 
 .PHONY: day2
-day2: synth ## Day 2: platform (add-ons) -> app (the taskboard release), confirmed; needs TASKBOARD_<ENV>_IMAGE_TAG; DRY_RUN=1 prints the order
+day2: synth ## Day 2: platform (add-ons) -> app (the taskboard release) -> app-alarms (ALB alarms, dashboard), confirmed; needs TASKBOARD_<ENV>_IMAGE_TAG; DRY_RUN=1 prints the order
 	node $(INFRA_TOOLS)/ops.js day2 $(ENV) $(if $(DRY_RUN),--dry-run)
 
 ##@ Day 3
