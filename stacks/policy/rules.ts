@@ -747,9 +747,17 @@ export const RULES: PolicyRule[] = [
   ),
   rule(
     'ALARM-ACTION-AND-MISSING-DATA',
-    'Every alarm notifies an SNS topic, says what no data means (treat_missing_data) and names its runbook.',
+    'Every alarm notifies SNS, sets treat_missing_data and names a runbook; FIS gate alarms need treat_missing_data only.',
     (doc, c) => {
+      const fis = resources(doc, 'aws_fis_experiment_template');
       for (const a of resources(doc, 'aws_cloudwatch_metric_alarm')) {
+        const missingData = ['breaching', 'notBreaching', 'ignore', 'missing'].includes(
+          String(a.body.treat_missing_data),
+        );
+        if (fis.some((t) => references(t.body, a.address))) {
+          c.expect(a, missingData, 'FIS gate alarm without an explicit treat_missing_data');
+          continue;
+        }
         const actions = strings(a.body.alarm_actions);
         const toSns =
           actions.length > 0 && actions.every((x) => /sns_topic|_topic_arn|^arn:aws:sns:/.test(x));

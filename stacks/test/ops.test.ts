@@ -190,7 +190,7 @@ describe('day 2 (platform, then app) and day 3 (monitoring and logging checks)',
 
   it('dry runs print the order (day2) and every check with what it checks (day3)', () => {
     expect(dryRunLines('day2', 'prod')).toEqual([
-      'day2: prod stacks in order: prod-platform -> prod-app',
+      'day2: prod stacks in order: prod-platform -> prod-app -> prod-app-alarms',
       'day2: dry run; Terraform JSON is in cdktf.out/stacks/<stack>/cdk.tf.json, nothing applied',
     ]);
     const day3 = dryRunLines('day3', 'dev');

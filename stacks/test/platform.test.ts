@@ -194,7 +194,10 @@ describe.each(envs)('%s: platform releases', (env) => {
     expect(String(sub?.variable)).toContain('data.aws_eks_cluster.k8s_cluster');
     expect(String(role.name)).toBe(`taskboard-${env}-alertmanager`);
     // The alerting stack owns the topics; its exported policy is all the role may do.
-    expect(role.managed_policy_arns).toEqual([remote('alerting', 'alertmanager_sns_policy_arn')]);
+    const attached = all(d, 'aws_iam_role_policy_attachment').filter((a) =>
+      String(a.role).includes('aws_iam_role.alertmanager_role'),
+    );
+    expect(attached.map((a) => a.policy_arn)).toEqual([remote('alerting', 'alertmanager_sns_policy_arn')]);
     expect(all(d, 'aws_sns_topic')).toEqual([]);
     expect(all(d, 'aws_cloudwatch_metric_alarm')).toEqual([]);
   });
@@ -353,16 +356,21 @@ describe.each(envs)('%s: platform releases', (env) => {
     expect(v.dashboards).toEqual({ enabled: true });
   });
 
-  it('creates the app log group next to the workloads group, and Fluent Bit may write to both only', () => {
+  it('creates the app and Fluent Bit log groups next to the workloads group, and Fluent Bit may write to those three only', () => {
     const c = doc(files, env, 'cluster');
     const groups = all(c, 'aws_cloudwatch_log_group').map((g) => g.name);
     expect(groups).toEqual(
-      expect.arrayContaining([`/aws/eks/taskboard-${env}/workloads`, `/aws/eks/taskboard-${env}/app`]),
+      expect.arrayContaining([
+        `/aws/eks/taskboard-${env}/workloads`,
+        `/aws/eks/taskboard-${env}/app`,
+        `/aws/eks/taskboard-${env}/fluent-bit`,
+      ]),
     );
     const perms = data(c, 'aws_iam_policy_document').find((p) =>
       JSON.stringify(p).includes('WriteWorkloadLogs'),
     );
-    expect((block(perms?.statement).resources as string[]).length).toBe(4);
+    // Each group and its streams (group ARN, group ARN + ":*").
+    expect((block(perms?.statement).resources as string[]).length).toBe(6);
     expect(Object.keys(c.output as Block)).toEqual(
       expect.arrayContaining(['app_log_group', 'workload_log_group']),
     );
