@@ -28,16 +28,17 @@ export function buildApp(config: InfraConfig, outdir?: string): { app: App; stac
     const platform = new PlatformStack(app, c);
     const appStack = new AppStack(app, c);
     const resilience = new ResilienceStack(app, c);
+    const edge = new EdgeStack(app, c);
     // Beyond the chain below: every stack whose outputs the app reads (a remote-state read is
     // invisible to the CLI). The stack before it in the chain is `platform` (operators, CRDs).
-    for (const producer of [network, data, cluster, registry]) appStack.addDependency(producer);
+    for (const producer of [network, data, cluster, registry, edge]) appStack.addDependency(producer);
     const ordered = [
       new BootstrapStack(app, c),
       network,
       data,
       cluster,
       registry,
-      new EdgeStack(app, c),
+      edge,
       new AlertingStack(app, c),
       new AuditStack(app, c),
       platform,

@@ -9,6 +9,7 @@ import { parse, stringify } from 'yaml';
 import { type EnvConfig, IMAGE_TAG_PATTERN } from './config';
 import { ClusterProviders } from './constructs/cluster-providers';
 import { TaskboardStack } from './constructs/taskboard-stack';
+import { albOrigin } from './edge';
 
 /** The chart in the repository, and where Terraform finds it from `cdktf.out/stacks/<env>-app/`. */
 export const CHART_DIR = 'helm/taskboard';
@@ -105,8 +106,8 @@ export interface StackChartValues {
     migration: { masterSecretKey: string };
   };
   networkPolicy: { loadBalancerCidrs: string[]; prometheusNamespace: string };
-  monitoring: { kubePrometheusStackRelease: string };
-  ingress?: { host?: string; certificateArn?: string };
+  monitoring: { kubePrometheusStackRelease: string; probe: { url: string } };
+  ingress: { host: string; https: boolean; certificateArn: string; securityGroups: string[] };
 }
 
 type Leaf = string | number | boolean | string[];
@@ -166,7 +167,8 @@ export function splitValues(values: StackChartValues): SplitValues {
 
 /**
  * The app: its namespace and the helm/taskboard release, with values from the other stacks'
- * outputs. Applied after `platform` (operators, CRDs, the ClusterSecretStore) and `registry`.
+ * outputs. Applied after `platform` (operators, CRDs, the ClusterSecretStore), `registry` and
+ * `edge` (the ALB's host, certificate and security group).
  * `atomic` + `wait`: a rollout that does not become ready within the timeout is rolled back by
  * Helm and the apply fails, so Terraform state stays the single source of truth.
  */
@@ -180,6 +182,7 @@ export class AppStack extends TaskboardStack {
     const data = this.remoteState('data');
     const cluster = this.remoteState('cluster');
     const registry = this.remoteState('registry');
+    const edge = this.remoteState('edge');
     new ClusterProviders(this, 'k8s', { clusterName: cluster.getString('cluster_name'), region: env.region });
 
     const imageTag = new TerraformVariable(this, 'image_tag', {
@@ -232,11 +235,20 @@ export class AppStack extends TaskboardStack {
         loadBalancerCidrs: [network.getString('vpc_cidr')],
         prometheusNamespace: PLATFORM_CONTRACT.monitoringNamespace,
       },
-      monitoring: { kubePrometheusStackRelease: PLATFORM_CONTRACT.kubePrometheusStackRelease },
-      ingress:
-        env.app.hostname === null && env.app.certificateArn === null
-          ? undefined
-          : { host: env.app.hostname ?? undefined, certificateArn: env.app.certificateArn ?? undefined },
+      monitoring: {
+        kubePrometheusStackRelease: PLATFORM_CONTRACT.kubePrometheusStackRelease,
+        // The ALB admits only CloudFront: the prober fetches the SPA the way users do.
+        probe: { url: edge.getString('public_url') },
+      },
+      // The ALB as the edge stack built it. No WAF annotation: its web ACL is on CloudFront.
+      ingress: {
+        host: edge.getString('alb_host_header'),
+        // Known at synth from the same config the edge used, so the listener layout is reviewable
+        // in the values document; the certificate output is empty exactly when this is false.
+        https: albOrigin(env.edge).https,
+        certificateArn: edge.getString('alb_certificate_arn'),
+        securityGroups: [edge.getString('alb_security_group_id')],
+      },
     };
     const split = splitValues(values);
 

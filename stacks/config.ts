@@ -131,10 +131,6 @@ export interface AppConfig {
    * too) and `make day2`/`apply` pass it; null = not given (synth still works, applying refuses).
    */
   imageTag: string | null;
-  /** Public host name of the Ingress (TASKBOARD_<ENV>_APP_HOSTNAME); null = the chart's values-<env>.yaml. */
-  hostname: string | null;
-  /** ACM certificate of the HTTPS listener (TASKBOARD_<ENV>_CERTIFICATE_ARN); null = discovered by host name. */
-  certificateArn: string | null;
   /**
    * Chaos Mesh may inject faults into the app's namespace (annotation chaos-mesh.org/inject,
    * honoured when the platform runs Chaos Mesh with enableFilterNamespace). Drills run in dev.
@@ -267,8 +263,6 @@ const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 function appDefaults(chaosInjection: boolean): AppConfig {
   return {
     imageTag: null,
-    hostname: null,
-    certificateArn: null,
     chaosInjection,
     releaseTimeoutSeconds: 900,
     releaseMaxHistory: 10,
@@ -412,6 +406,22 @@ export function defaultConfig(): InfraConfig {
   };
 }
 
+/**
+ * Variables that used to set the app's Ingress by hand. The app stack now reads the host, the
+ * certificate and the ALB's security group from the edge stack's outputs: one way, so a stale
+ * value set in a shell fails loudly instead of being ignored.
+ */
+const REMOVED_VARIABLES: [string, string][] = [
+  [
+    'APP_HOSTNAME',
+    "the Ingress host is the edge stack's alb_host_header (set EDGE_DOMAIN or ALB_ORIGIN_DOMAIN)",
+  ],
+  [
+    'CERTIFICATE_ARN',
+    "the ALB certificate is the edge stack's alb_certificate_arn (set EDGE_DOMAIN and EDGE_HOSTED_ZONE)",
+  ],
+];
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid infrastructure configuration:\n  - ${problems.join('\n  - ')}`);
@@ -427,7 +437,7 @@ export function envVar(env: EnvName, field: string): string {
 /**
  * Defaults + TASKBOARD_<ENV>_* overrides, validated. Overrides:
  * ACCOUNT_ID, STATE_BUCKET, BOOTSTRAP_STATE_IN_S3 (true|false), EKS_PUBLIC_CIDRS (comma list),
- * DB_ENGINE (rds|aurora-serverless-v2), IMAGE_TAG, APP_HOSTNAME, CERTIFICATE_ARN,
+ * DB_ENGINE (rds|aurora-serverless-v2), IMAGE_TAG,
  * EDGE_DOMAIN and EDGE_HOSTED_ZONE ("none" clears both),
  * ALB_ORIGIN_DOMAIN, WAF (true|false), ALERT_EMAILS (comma list).
  * DB_ENGINE (rds|aurora-serverless-v2), GITHUB_OIDC_PROVIDER (create|existing); and for both
@@ -464,8 +474,9 @@ export function loadConfig(vars: Record<string, string | undefined> = process.en
       }
     }
     c.app.imageTag = read('IMAGE_TAG') ?? c.app.imageTag;
-    c.app.hostname = read('APP_HOSTNAME') ?? c.app.hostname;
-    c.app.certificateArn = read('CERTIFICATE_ARN') ?? c.app.certificateArn;
+    for (const [field, instead] of REMOVED_VARIABLES) {
+      if (read(field) !== undefined) problems.push(`${envVar(env, field)} is no longer read: ${instead}`);
+    }
     const domain = read('EDGE_DOMAIN');
     if (domain !== undefined) c.edge.domain = domain === 'none' ? null : domain;
     const zone = read('EDGE_HOSTED_ZONE');
@@ -583,21 +594,6 @@ export function validateConfig(config: InfraConfig): string[] {
     if (a.imageTag !== null) {
       const problem = imageTagProblem(a.imageTag);
       if (problem) problems.push(`${envVar(env, 'IMAGE_TAG')} ${problem}`);
-    }
-    if (a.hostname !== null && !HOSTNAME.test(a.hostname)) {
-      problems.push(`${envVar(env, 'APP_HOSTNAME')} is not a DNS host name: "${a.hostname}"`);
-    }
-    if (a.certificateArn !== null) {
-      const m = ACM_ARN.exec(a.certificateArn);
-      if (!m) {
-        problems.push(
-          `${envVar(env, 'CERTIFICATE_ARN')} is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>): "${a.certificateArn}"`,
-        );
-      } else if (m[1] !== c.region) {
-        problems.push(
-          `${envVar(env, 'CERTIFICATE_ARN')} is in ${m[1]}, but an ALB in ${c.region} can only use a certificate of its own region`,
-        );
-      }
     }
     if (!(a.releaseTimeoutSeconds >= 300 && a.releaseTimeoutSeconds <= 3600)) {
       p(
@@ -730,9 +726,6 @@ export function imageTagProblem(tag: string): string | null {
   }
   return null;
 }
-
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const ACM_ARN = /^arn:aws:acm:([a-z]{2}-[a-z]+-\d):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 export const CLOUDWATCH_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,

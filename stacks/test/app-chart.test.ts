@@ -49,6 +49,16 @@ function samples(env: EnvName): Record<string, string | string[]> {
       `${vpc}.104.0/22`,
     ],
     'data.terraform_remote_state.network.outputs.vpc_cidr': `${vpc}.0.0/16`,
+    // The edge: without a domain (dev) the certificate output is empty and the host is the origin name.
+    'data.terraform_remote_state.edge.outputs.alb_host_header':
+      env === 'dev' ? 'taskboard.dev.example.com' : 'taskboard.example.com',
+    'data.terraform_remote_state.edge.outputs.alb_certificate_arn':
+      env === 'dev'
+        ? ''
+        : `arn:aws:acm:eu-west-1:${ACCOUNT}:certificate/0a1b2c3d-0000-4000-8000-00000000abcd`,
+    'data.terraform_remote_state.edge.outputs.alb_security_group_id': 'sg-0123456789abcdef0',
+    'data.terraform_remote_state.edge.outputs.public_url':
+      env === 'dev' ? 'https://d1234abcdefgh.cloudfront.net' : 'https://taskboard.example.com',
   };
 }
 
@@ -229,6 +239,24 @@ describe.each(['dev', 'prod'] as const)('%s: the app release and the chart agree
     expect(
       find('ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1').length,
     ).toBeGreaterThan(0);
+    // The ALB the edge stack prepared: its host, listeners, certificate and security group.
+    const edge = (name: string) => s[`data.terraform_remote_state.edge.outputs.${name}`] as string;
+    const ingress = find('Ingress')[0]!;
+    expect(ingress.spec.rules[0].host).toBe(edge('alb_host_header'));
+    const a = ingress.metadata.annotations as Record<string, string>;
+    expect(a['alb.ingress.kubernetes.io/security-groups']).toBe(edge('alb_security_group_id'));
+    expect(a['alb.ingress.kubernetes.io/manage-backend-security-group-rules']).toBe('true');
+    expect(a['alb.ingress.kubernetes.io/wafv2-acl-arn']).toBeUndefined();
+    const ports = JSON.parse(a['alb.ingress.kubernetes.io/listen-ports']!) as Record<string, number>[];
+    if (env === 'prod') {
+      expect(ports).toEqual([{ HTTP: 80 }, { HTTPS: 443 }]);
+      expect(a['alb.ingress.kubernetes.io/certificate-arn']).toBe(edge('alb_certificate_arn'));
+    } else {
+      expect(ports).toEqual([{ HTTP: 80 }]);
+      expect(a['alb.ingress.kubernetes.io/ssl-redirect']).toBeUndefined();
+      expect(a['alb.ingress.kubernetes.io/certificate-arn']).toBeUndefined();
+    }
+    expect(find('Probe')[0]!.spec.targets.staticConfig.static).toEqual([edge('public_url')]);
   });
 
   it.skipIf(!HAS_HELM)(

@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { buildApp } from '../all-stacks';
 import {
   CHAOS_INJECT_ANNOTATION,
@@ -23,6 +24,7 @@ import {
   repoRoot,
 } from '../app';
 import { type EnvName, IMAGE_TAG_PATTERN, loadConfig, STACK_ORDER } from '../config';
+import { albOrigin } from '../edge';
 import type { Block, Json } from '../policy/tf-json';
 import type { SynthesizedFile } from '../synth';
 import { doc, one, ref, synthAll } from './helpers';
@@ -193,7 +195,7 @@ describe.each(envs)('%s: app stack', (env) => {
     const { stacks } = buildApp(loadConfig({}), mkdtempSync(join(tmpdir(), 'taskboard-deps-')));
     const app = stacks.find((s) => s.node.id === `${env}-app`)!;
     const deps = app.dependencies.map((d) => d.node.id);
-    for (const s of ['network', 'data', 'cluster', 'registry']) expect(deps).toContain(`${env}-${s}`);
+    for (const s of ['network', 'data', 'cluster', 'registry', 'edge']) expect(deps).toContain(`${env}-${s}`);
     // The apply chain: the app's predecessor among the built stacks in STACK_ORDER.
     const built = STACK_ORDER.filter((s) => stacks.some((x) => x.node.id === `${env}-${s}`));
     expect(deps).toContain(`${env}-${built[built.indexOf('app') - 1]}`);
@@ -201,20 +203,56 @@ describe.each(envs)('%s: app stack', (env) => {
   });
 });
 
-describe('app stack configuration', () => {
-  it('passes the host name and certificate only when configured (TASKBOARD_<ENV>_APP_HOSTNAME/CERTIFICATE_ARN)', () => {
-    const arn = 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-00000000abcd';
-    const configured = synthAll({
-      TASKBOARD_PROD_APP_HOSTNAME: 'tasks.example.org',
-      TASKBOARD_PROD_CERTIFICATE_ARN: arn,
-      TASKBOARD_PROD_IMAGE_TAG: 'build-7f3e9',
+describe.each(envs)("%s: the app's Ingress is the edge stack's ALB", (env) => {
+  const byName = () => Object.fromEntries(setEntries(release(env)).map((s) => [s.name, s]));
+  const edgeOutput = (name: string) => ref(`data.terraform_remote_state.edge.outputs.${name}`);
+
+  it('takes host, certificate and security group from the edge outputs (typed string)', () => {
+    const set = byName();
+    expect(set['ingress.host']).toEqual({
+      name: 'ingress.host',
+      value: edgeOutput('alb_host_header'),
+      type: 'string',
     });
-    const prodValues = (one(doc(configured, 'prod', 'app'), 'helm_release').values as string[])[1]!;
-    expect(prodValues).toContain('host: tasks.example.org');
-    expect(prodValues).toContain(`certificateArn: ${arn}`);
-    expect(configured.get('prod-app')!.text).not.toContain('build-7f3e9'); // the tag is a plan-time input
-    const devValues = (release('dev').values as string[])[1]!;
-    expect(devValues).not.toContain('ingress');
+    expect(set['ingress.certificateArn']).toEqual({
+      name: 'ingress.certificateArn',
+      value: edgeOutput('alb_certificate_arn'),
+      type: 'string',
+    });
+    const lists = Object.fromEntries(setLists(release(env)).map((s) => [s.name, s.value]));
+    expect(lists['ingress.securityGroups']).toEqual([edgeOutput('alb_security_group_id')]);
+    // The prober goes through CloudFront too: the ALB refuses everyone else.
+    expect(set['monitoring.probe.url']!.value).toBe(edgeOutput('public_url'));
+    // The edge's WAF is CloudFront-scope: nothing to attach to the ALB.
+    expect(files.get(`${env}-app`)!.text).not.toContain('waf_web_acl_arn');
+    expect((release(env).values as string[])[1]).not.toContain('wafAclArn');
+  });
+
+  it(`listens ${env === 'prod' ? 'on HTTPS (a custom domain)' : 'on plain HTTP only (no domain: CloudFront speaks HTTP)'}`, () => {
+    const stackValues = parse((release(env).values as string[])[1]!) as { ingress: { https: boolean } };
+    expect(stackValues.ingress.https).toBe(albOrigin(loadConfig({})[env].edge).https);
+    expect(stackValues.ingress.https).toBe(env === 'prod');
+  });
+
+  it('differs between dev and prod in its stack values by ingress.https only (env-diff allows values.1)', () => {
+    const other = env === 'dev' ? 'prod' : 'dev';
+    const mine = parse((release(env).values as string[])[1]!) as { ingress: { https?: boolean } };
+    const theirs = parse((release(other).values as string[])[1]!) as { ingress: { https?: boolean } };
+    delete mine.ingress.https;
+    delete theirs.ingress.https;
+    expect(mine).toEqual(theirs);
+  });
+
+  it('follows the edge config: a domain in dev turns HTTPS on', () => {
+    const configured = synthAll({
+      TASKBOARD_DEV_EDGE_DOMAIN: 'dev.example.org',
+      TASKBOARD_DEV_EDGE_HOSTED_ZONE: 'example.org',
+      TASKBOARD_DEV_ALB_ORIGIN_DOMAIN: 'origin.dev.example.org',
+      TASKBOARD_DEV_IMAGE_TAG: 'build-7f3e9',
+    });
+    const values = (one(doc(configured, 'dev', 'app'), 'helm_release').values as string[])[1]!;
+    expect((parse(values) as { ingress: { https: boolean } }).ingress.https).toBe(true);
+    expect(configured.get('dev-app')!.text).not.toContain('build-7f3e9'); // the tag is a plan-time input
   });
 });
 

@@ -153,22 +153,14 @@ describe('subnet layout', () => {
   });
 });
 
-describe('app config (TASKBOARD_<ENV>_IMAGE_TAG, APP_HOSTNAME, CERTIFICATE_ARN)', () => {
-  const cert = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-0000-4000-8000-0123456789ab';
-
-  it('accepts a build tag, a host name and a certificate of the region', () => {
+describe('app config (TASKBOARD_<ENV>_IMAGE_TAG)', () => {
+  it('accepts a build tag', () => {
     const c = loadConfig({
       TASKBOARD_DEV_IMAGE_TAG: ' 20260102 ',
       TASKBOARD_PROD_IMAGE_TAG: 'v1.4.2_rc-1',
-      TASKBOARD_PROD_APP_HOSTNAME: 'tasks.example.org',
-      TASKBOARD_PROD_CERTIFICATE_ARN: cert,
     });
     expect(c.dev.app.imageTag).toBe('20260102');
-    expect(c.prod.app).toMatchObject({
-      imageTag: 'v1.4.2_rc-1',
-      hostname: 'tasks.example.org',
-      certificateArn: cert,
-    });
+    expect(c.prod.app.imageTag).toBe('v1.4.2_rc-1');
     expect(loadConfig({}).dev.app.imageTag).toBeNull();
   });
 
@@ -178,17 +170,14 @@ describe('app config (TASKBOARD_<ENV>_IMAGE_TAG, APP_HOSTNAME, CERTIFICATE_ARN)'
     [{ TASKBOARD_PROD_IMAGE_TAG: 'v1/2' }, 'TASKBOARD_PROD_IMAGE_TAG is not a valid image tag'],
     [{ TASKBOARD_PROD_IMAGE_TAG: '.hidden' }, 'TASKBOARD_PROD_IMAGE_TAG is not a valid image tag'],
     [{ TASKBOARD_PROD_IMAGE_TAG: 'x'.repeat(129) }, 'TASKBOARD_PROD_IMAGE_TAG is not a valid image tag'],
+    // The Ingress host and certificate come from the edge stack only: the old variables fail loudly.
     [
-      { TASKBOARD_DEV_APP_HOSTNAME: 'https://tasks.example.org' },
-      'TASKBOARD_DEV_APP_HOSTNAME is not a DNS host name',
+      { TASKBOARD_DEV_APP_HOSTNAME: 'tasks.example.org' },
+      "TASKBOARD_DEV_APP_HOSTNAME is no longer read: the Ingress host is the edge stack's alb_host_header",
     ],
     [
-      { TASKBOARD_PROD_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:123:certificate/x' },
-      'is not an ACM certificate ARN',
-    ],
-    [
-      { TASKBOARD_PROD_CERTIFICATE_ARN: cert.replace('eu-west-1', 'us-east-1') },
-      'TASKBOARD_PROD_CERTIFICATE_ARN is in us-east-1, but an ALB in eu-west-1',
+      { TASKBOARD_PROD_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' },
+      "TASKBOARD_PROD_CERTIFICATE_ARN is no longer read: the ALB certificate is the edge stack's alb_certificate_arn",
     ],
   ])('refuses %o naming the variable', (vars, message) => {
     expect(problems(vars as Record<string, string>).join('\n')).toContain(message);

@@ -286,9 +286,11 @@ describe.each(envs)('%s: edge', (env) => {
   it("sends the ALB the Host the chart's Ingress matches, and names its IngressGroup", () => {
     const values = parse(
       readFileSync(new URL(`../../helm/taskboard/values-${env}.yaml`, import.meta.url), 'utf8'),
-    ) as { ingress: { host: string; groupName: string } };
+    ) as { ingress: { host: string; groupName: string; https?: boolean } };
     expect(albOrigin(c.edge).hostSeenByAlb).toBe(values.ingress.host);
     expect(c.edge.ingressGroupName).toBe(values.ingress.groupName);
+    // Listeners for the protocol CloudFront speaks to the origin (the chart's default is HTTPS).
+    expect(values.ingress.https ?? true).toBe(albOrigin(c.edge).https);
   });
 });
 

@@ -71,6 +71,8 @@ const EXPECTED: Record<string, RegExp[]> = {
     /^resource\.kubernetes_namespace_v1\.app-namespace\.metadata\.annotations\.chaos-mesh\.org\/inject$/,
     // Each environment's reviewed chart values file (values-dev.yaml / values-prod.yaml).
     /^resource\.helm_release\.release\.values\.0$/,
+    // The stack's values: only ingress.https (HTTP without an edge domain), asserted in app.test.ts.
+    /^resource\.helm_release\.release\.values\.1$/,
   ],
   resilience: [
     /^resource\.aws_fis_experiment_template\.rds-failover\.(description|action\.0\.parameter\.0\.value)$/, // forced failover needs prod's Multi-AZ standby
