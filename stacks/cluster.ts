@@ -49,6 +49,8 @@ export const CONTROL_PLANE_LOG_TYPES = [
 /**
  * Add-on settings that are ours rather than AWS defaults. The VPC CNI enforces Kubernetes
  * NetworkPolicies only with enableNetworkPolicy on; without it the chart's policies are inert.
+ * None for kube-proxy: its add-on schema has no metricsBindAddress, so its metrics stay on
+ * 127.0.0.1 and unscraped (docs/infrastructure.md, "kube-proxy metrics").
  */
 export const ADDON_CONFIGURATION: Partial<Record<EksAddonName, Record<string, string>>> = {
   'vpc-cni': { enableNetworkPolicy: 'true' },

@@ -92,7 +92,9 @@ export interface KubePrometheusStackValues {
  * kube-prometheus-stack on EKS. EKS runs the control plane out of our reach: the
  * controller-manager, scheduler and etcd targets can never be scraped and their alerts would
  * fire forever, so monitors and rules are off. kube-proxy binds its metrics to 127.0.0.1 on EKS,
- * so its monitor and rules are off too (KubeProxyDown would fire forever).
+ * so its monitor and rules are off too (KubeProxyDown would fire forever): the managed add-on's
+ * configuration schema has no metricsBindAddress to re-bind them (docs/infrastructure.md,
+ * "kube-proxy metrics", with the sources).
  * Selectors: `*SelectorNilUsesHelmValues: false` makes Prometheus pick up every ServiceMonitor,
  * PodMonitor, Probe and PrometheusRule in the cluster (the add-ons' own monitors carry no
  * `release` label); the release is also named `kube-prometheus-stack`, the label our chart sets.
