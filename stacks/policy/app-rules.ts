@@ -40,6 +40,9 @@ function appRule(
 }
 
 const setEntries = (r: Entry) => (Array.isArray(r.body.set) ? (r.body.set as Block[]) : []);
+const setListEntries = (r: Entry) => (Array.isArray(r.body.set_list) ? (r.body.set_list as Block[]) : []);
+/** The Terraform reference to the edge stack's output, as it appears in the synthesized JSON. */
+const EDGE_ALB_SG = `\${data.terraform_remote_state.edge.outputs.alb_security_group_id}`;
 
 export const APP_RULES: PolicyRule[] = [
   appRule(
@@ -89,6 +92,18 @@ export const APP_RULES: PolicyRule[] = [
           `${String(t.name)} is not a string-typed variable validated against "latest"`,
         );
       }
+    },
+  ),
+  appRule(
+    'APP-ALB-BEHIND-CLOUDFRONT',
+    "The app's ALB takes the edge's CloudFront-only security group; else the controller opens it to 0.0.0.0/0.",
+    (_doc, release, expect) => {
+      const groups = setListEntries(release).find((s) => s.name === 'ingress.securityGroups');
+      const value = groups?.value;
+      expect(
+        Array.isArray(value) && value.length === 1 && value[0] === EDGE_ALB_SG,
+        'ingress.securityGroups is not exactly the edge stack output alb_security_group_id',
+      );
     },
   ),
   appRule(

@@ -384,6 +384,13 @@ Object.assign(BROKEN, {
       tag.value = 'latest';
     },
   },
+  'APP-ALB-BEHIND-CLOUDFRONT': {
+    stack: 'prod-app',
+    breakIt: (d: TfDocument) => {
+      const release = appRelease(d);
+      release.set_list = (release.set_list as Block[]).filter((s) => s.name !== 'ingress.securityGroups');
+    },
+  },
   'APP-SECRETS-BY-REFERENCE': {
     stack: 'dev-app',
     breakIt: (d: TfDocument) => {
@@ -415,6 +422,14 @@ describe('app policy rules: more ways to break them', () => {
     (appRelease(byName).set as Block[]).find((s) => s.name === 'secrets.app.jwtSigningKeyKey')!.value =
       'taskboard/dev/jwt-signing-key';
     expect(check('APP-SECRETS-BY-REFERENCE', byName)).toBe(1);
+  });
+
+  it('an ALB security group typed in by hand instead of read from the edge fails', () => {
+    const d = app();
+    (appRelease(d).set_list as Block[]).find((s) => s.name === 'ingress.securityGroups')!.value = [
+      'sg-0123456789abcdef0',
+    ];
+    expect(check('APP-ALB-BEHIND-CLOUDFRONT', d)).toBe(1);
   });
 });
 
