@@ -484,7 +484,9 @@ export function envVar(env: EnvName, field: string): string {
  * DB_ENGINE (rds|aurora-serverless-v2), IMAGE_TAG, APP_HOSTNAME, CERTIFICATE_ARN,
  * EDGE_DOMAIN and EDGE_HOSTED_ZONE ("none" clears both),
  * ALB_ORIGIN_DOMAIN, WAF (true|false), ALERT_EMAILS (comma list).
- * DB_ENGINE (rds|aurora-serverless-v2), GITHUB_OIDC_PROVIDER (create|existing); and for both
+ * DB_ENGINE (rds|aurora-serverless-v2), GITHUB_OIDC_PROVIDER (create|existing),
+ * AWS_CONFIG (true|false), SCALE_DOWN (false turns it off), SLACK_WORKSPACE_ID + SLACK_CHANNEL_ID
+ * (together); and for both
  * environments TASKBOARD_GITHUB_REPOSITORY (owner/name).
  */
 export function loadConfig(vars: Record<string, string | undefined> = process.env): InfraConfig {
