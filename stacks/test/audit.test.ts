@@ -248,7 +248,7 @@ describe('dev night and weekend scale-down', () => {
   it('gives the scheduler role exactly those calls on exactly those resources', () => {
     const d = doc(files, 'dev', 'audit');
     const statements = policyOf(d, 'scale-down_role_permissions');
-    const account = '${data.aws_caller_identity.current.account_id}';
+    const account = ref('data.aws_caller_identity.current.account_id');
     const grants = statements.map((s) => [s.actions, s.resources]);
     expect(grants).toEqual(
       expect.arrayContaining([
