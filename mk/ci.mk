@@ -82,12 +82,6 @@ deploy-app: $(INFRA_JS) ## Apply the app stack of ENV running image TAG (no prom
 	TASKBOARD_$(ENV_UPPER)_IMAGE_TAG=$(TAG) node $(INFRA_JS)
 	TASKBOARD_$(ENV_UPPER)_IMAGE_TAG=$(TAG) node $(INFRA_TOOLS)/ops.js apply $(ENV) app --auto-approve
 
-.PHONY: dev-sleep dev-wake
-dev-sleep: synth ## Pause dev for the night: node groups to 0, RDS stopped (schedule.yml)
-	ci/bin/dev-schedule.sh sleep
-dev-wake: synth ## Resume dev: node group sizes from the cluster stack, RDS started (schedule.yml)
-	ci/bin/dev-schedule.sh wake
-
 .PHONY: coverage-summary
 coverage-summary: ## Markdown table of api/coverage/coverage-summary.json (CI appends it to the job summary)
 	node ci/coverage-summary.mts api/coverage/coverage-summary.json

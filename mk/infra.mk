@@ -91,6 +91,10 @@ snapshot-infra: $(INFRA_JS) ## Regenerate the committed JSON snapshot (stacks/__
 docs-alarms: $(INFRA_JS) ## Regenerate docs/alarms.md (every CloudWatch alarm: metric, threshold, window, topic, runbook)
 	node $(INFRA_TOOLS)/alarm-table.js
 
+.PHONY: docs-cost
+docs-cost: $(INFRA_JS) ## Regenerate the README's monthly cost table (synthesized JSON × stacks/pricing/eu-west-1.json)
+	node $(INFRA_TOOLS)/cost-table.js
+
 .PHONY: check-versions
 check-versions: $(INFRA_JS) ## Ask AWS whether every version ENV pins is still offered (table; exit 1 on a dead pin): make check-versions ENV=dev
 	node $(INFRA_TOOLS)/check-versions.js $(ENV)

@@ -4,10 +4,13 @@ import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
 import type { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { Construct } from 'constructs';
 import type { EnvConfig } from './config';
+import { ConfigRules } from './constructs/config-rules';
+import { DevScaleDown } from './constructs/dev-scale-down';
 import { Role, servicePrincipalTrust } from './constructs/iam';
 import { logsServiceStatement, StackKey } from './constructs/kms-key';
 import { EncryptedLogGroup } from './constructs/log-group';
 import { PrivateBucket } from './constructs/private-bucket';
+import { SlackChatbot } from './constructs/slack-chatbot';
 import { TaskboardStack } from './constructs/taskboard-stack';
 
 /** Actual-spend thresholds (percent of the monthly budget) that notify, plus 100 % forecast. */
@@ -18,8 +21,9 @@ export const COST_ALLOCATION_TAG = 'environment';
 
 /**
  * Audit and cost guardrails: a multi-region CloudTrail (log file validation, KMS-encrypted
- * bucket with lifecycle, CloudWatch Logs delivery, S3 data events on the state and log buckets)
- * and a monthly AWS Budget notifying the warning topic.
+ * bucket with lifecycle, CloudWatch Logs delivery, S3 data events on the state and log buckets),
+ * AWS Config with the managed rules matching the policy suite, a monthly AWS Budget notifying
+ * the warning topic, dev's night scale-down, and the optional Slack channel (AWS Chatbot).
  */
 export class AuditStack extends TaskboardStack {
   constructor(scope: Construct, env: EnvConfig) {
@@ -178,6 +182,27 @@ export class AuditStack extends TaskboardStack {
         },
       ],
     });
+
+    if (a.compliance.enabled) {
+      new ConfigRules(this, 'config', {
+        prefix: this.prefix,
+        accountId: this.accountId,
+        config: a.compliance,
+        kmsKeyArn: key.key.arn,
+        accessLogsBucketId: accessLogs.bucket.id,
+        warningTopicArn: warning,
+      });
+    }
+    if (a.scaleDown) {
+      new DevScaleDown(this, 'scale-down', { env, schedule: a.scaleDown, accountId: this.accountId });
+    }
+    if (a.slack) {
+      new SlackChatbot(this, 'chatbot', {
+        prefix: this.prefix,
+        slack: a.slack,
+        topicArns: [alerting.getString('critical_topic_arn'), warning],
+      });
+    }
 
     this.output('trail_arn', trail.arn, 'Multi-region CloudTrail trail');
     this.output('trail_bucket', trailBucket.bucket.bucket, 'S3 bucket of the CloudTrail log files');

@@ -186,6 +186,42 @@ export interface AuditConfig {
   budgetMonthlyUsd: number;
   /** Days CloudTrail log files are kept in S3 (the CloudWatch copy follows logRetentionDays). */
   trailLogDays: number;
+  compliance: ComplianceConfig;
+  /** Dev night and weekend scale-down by EventBridge Scheduler; null = always on (prod). */
+  scaleDown: ScaleDownConfig | null;
+  /** AWS Chatbot posts both alert topics to this Slack channel; null = no Chatbot (e-mail only). */
+  slack: SlackConfig | null;
+}
+
+/** AWS Config (recorder, delivery channel, managed rules) in the audit stack. */
+export interface ComplianceConfig {
+  /**
+   * One recorder per account and region is all AWS allows: false in an environment that shares
+   * its account with one that records (TASKBOARD_<ENV>_AWS_CONFIG).
+   */
+  enabled: boolean;
+  /** `all` supported types (audit evidence), or `rule-scope`: only what the rules evaluate (billed per item). */
+  recording: 'all' | 'rule-scope';
+  /** IAM is global: record it in one region only (with `all`). */
+  recordGlobalTypes: boolean;
+  /** Days configuration snapshots and history stay in the Config bucket. */
+  snapshotDays: number;
+}
+
+export interface ScaleDownConfig {
+  /** IANA time zone of both crons (EventBridge Scheduler handles daylight saving). */
+  timeZone: string;
+  /** Node groups to zero and the database stopped, e.g. cron(0 20 ? * MON-FRI *). */
+  stopCron: string;
+  /** Node groups back to their configured sizes and the database started. */
+  startCron: string;
+}
+
+export interface SlackConfig {
+  /** Slack workspace (team) id, T…: authorised once in the AWS Chatbot console (TASKBOARD_<ENV>_SLACK_WORKSPACE_ID). */
+  workspaceId: string;
+  /** Slack channel id, C… or G… (TASKBOARD_<ENV>_SLACK_CHANNEL_ID). */
+  channelId: string;
 }
 
 /** Where the GitHub Actions workflows run (.github/workflows; the OIDC roles in bootstrap trust it). */
@@ -337,7 +373,19 @@ export function defaultConfig(): InfraConfig {
         waf: { enabled: false, rateLimitPer5Min: 2000 },
       },
       alerting: { emails: [], databaseConnections: 90 },
-      audit: { budgetMonthlyUsd: 250, trailLogDays: 365 },
+      audit: {
+        budgetMonthlyUsd: 250,
+        trailLogDays: 365,
+        // Dev records only what the rules evaluate: its nightly scale-down churns items.
+        compliance: { enabled: true, recording: 'rule-scope', recordGlobalTypes: false, snapshotDays: 365 },
+        // Off 20:00-07:00 on weekdays and the whole weekend (Friday's stop lasts until Monday).
+        scaleDown: {
+          timeZone: 'Europe/Dublin',
+          stopCron: 'cron(0 20 ? * MON-FRI *)',
+          startCron: 'cron(0 7 ? * MON-FRI *)',
+        },
+        slack: null,
+      },
       github: { repository: GITHUB_REPOSITORY, deployEnvironment: 'dev', oidcProvider: 'create' },
     },
     prod: {
@@ -400,7 +448,13 @@ export function defaultConfig(): InfraConfig {
         waf: { enabled: true, rateLimitPer5Min: 2000 },
       },
       alerting: { emails: [], databaseConnections: 720 },
-      audit: { budgetMonthlyUsd: 250, trailLogDays: 2557 },
+      audit: {
+        budgetMonthlyUsd: 250,
+        trailLogDays: 2557,
+        compliance: { enabled: true, recording: 'all', recordGlobalTypes: true, snapshotDays: 2557 },
+        scaleDown: null,
+        slack: null,
+      },
       github: { repository: GITHUB_REPOSITORY, deployEnvironment: 'production', oidcProvider: 'create' },
     },
   };
@@ -440,7 +494,9 @@ export function envVar(env: EnvName, field: string): string {
  * DB_ENGINE (rds|aurora-serverless-v2), IMAGE_TAG,
  * EDGE_DOMAIN and EDGE_HOSTED_ZONE ("none" clears both),
  * ALB_ORIGIN_DOMAIN, WAF (true|false), ALERT_EMAILS (comma list).
- * DB_ENGINE (rds|aurora-serverless-v2), GITHUB_OIDC_PROVIDER (create|existing); and for both
+ * DB_ENGINE (rds|aurora-serverless-v2), GITHUB_OIDC_PROVIDER (create|existing),
+ * AWS_CONFIG (true|false), SCALE_DOWN (false turns it off), SLACK_WORKSPACE_ID + SLACK_CHANNEL_ID
+ * (together); and for both
  * environments TASKBOARD_GITHUB_REPOSITORY (owner/name).
  */
 export function loadConfig(vars: Record<string, string | undefined> = process.env): InfraConfig {
@@ -491,6 +547,24 @@ export function loadConfig(vars: Record<string, string | undefined> = process.en
     }
     const emails = read('ALERT_EMAILS');
     if (emails !== undefined) c.alerting.emails = emails.split(',').map((s) => s.trim());
+    const awsConfig = read('AWS_CONFIG');
+    if (awsConfig !== undefined) {
+      if (awsConfig !== 'true' && awsConfig !== 'false') {
+        problems.push(`${envVar(env, 'AWS_CONFIG')} must be "true" or "false", got "${awsConfig}"`);
+      }
+      c.audit.compliance.enabled = awsConfig === 'true';
+    }
+    if (read('SCALE_DOWN') === 'false') c.audit.scaleDown = null;
+    const [workspaceId, channelId] = [read('SLACK_WORKSPACE_ID'), read('SLACK_CHANNEL_ID')];
+    if (workspaceId !== undefined || channelId !== undefined) {
+      if (workspaceId === undefined || channelId === undefined) {
+        problems.push(
+          `${envVar(env, 'SLACK_WORKSPACE_ID')} and ${envVar(env, 'SLACK_CHANNEL_ID')} must be set together`,
+        );
+      } else {
+        c.audit.slack = { workspaceId, channelId };
+      }
+    }
     const oidc = read('GITHUB_OIDC_PROVIDER');
     if (oidc !== undefined) {
       if (oidc !== 'create' && oidc !== 'existing') {
@@ -609,6 +683,7 @@ export function validateConfig(config: InfraConfig): string[] {
     if (!(c.audit.budgetMonthlyUsd > 0)) p('audit.budgetMonthlyUsd', 'must be > 0');
     if (!(c.audit.trailLogDays >= 90))
       p('audit.trailLogDays', 'must be >= 90 (incident forensics look back months)');
+    problems.push(...validateAudit(env, c.audit));
     for (const email of c.alerting.emails) {
       if (!EMAIL.test(email))
         problems.push(`${envVar(env, 'ALERT_EMAILS')}: "${email}" is not an e-mail address`);
@@ -628,6 +703,44 @@ export function validateConfig(config: InfraConfig): string[] {
     problems.push(
       `dev.network.vpcCidr "${dev}" and prod.network.vpcCidr "${prod}" overlap: each environment needs its own range (peering, transit gateway)`,
     );
+  }
+  return problems;
+}
+
+const SCHEDULER_CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
+
+function validateAudit(env: EnvName, a: AuditConfig): string[] {
+  const problems: string[] = [];
+  const p = (field: string, message: string) => problems.push(`${env}.audit.${field} ${message}`);
+  if (!(a.compliance.snapshotDays >= 90)) p('compliance.snapshotDays', 'must be >= 90');
+  if (a.compliance.recording !== 'all' && a.compliance.recordGlobalTypes) {
+    p('compliance.recordGlobalTypes', 'needs recording "all" (rule-scope lists its types itself)');
+  }
+  const s = a.scaleDown;
+  if (s !== null) {
+    if (env === 'prod') p('scaleDown', 'must be null: production never sleeps');
+    if (!Intl.supportedValuesOf('timeZone').includes(s.timeZone)) {
+      p('scaleDown.timeZone', `is not an IANA time zone: "${s.timeZone}"`);
+    }
+    for (const [field, cron] of [
+      ['stopCron', s.stopCron],
+      ['startCron', s.startCron],
+    ] as const) {
+      if (!SCHEDULER_CRON.test(cron))
+        p(`scaleDown.${field}`, `must be cron(min hour dom month dow year), got "${cron}"`);
+    }
+  }
+  if (a.slack !== null) {
+    if (!/^T[A-Z0-9]{6,}$/.test(a.slack.workspaceId)) {
+      problems.push(
+        `${envVar(env, 'SLACK_WORKSPACE_ID')} must be a Slack team id (T…), got "${a.slack.workspaceId}"`,
+      );
+    }
+    if (!/^[CG][A-Z0-9]{6,}$/.test(a.slack.channelId)) {
+      problems.push(
+        `${envVar(env, 'SLACK_CHANNEL_ID')} must be a Slack channel id (C… or G…), got "${a.slack.channelId}"`,
+      );
+    }
   }
   return problems;
 }

@@ -3,6 +3,7 @@
 
 import { ACCESS_LOG_BUCKET_TAG } from '../bootstrap';
 import { CONTROL_PLANE_LOG_TYPES } from '../cluster';
+import { MANAGED_CONFIG_RULES } from '../constructs/config-rules';
 import {
   DEPLOY_SERVICES_SID,
   GITHUB_OIDC_AUDIENCE,
@@ -792,6 +793,33 @@ export const RULES: PolicyRule[] = [
           isSet(t.body.kms_key_id) &&
           t.body.enable_logging !== false;
         c.expect(t, ok, 'log file validation off, single-region, not KMS-encrypted or logging disabled');
+      }
+    },
+  ),
+  rule(
+    'CONFIG-RULES-MATCH-POLICY',
+    'Where AWS Config records, every managed rule twinning the policy suite exists, after the recorder, which is enabled.',
+    (doc, c) => {
+      const rules = resources(doc, 'aws_config_config_rule');
+      const enabled = resources(doc, 'aws_config_configuration_recorder_status').some((s) =>
+        isTrue(s.body.is_enabled),
+      );
+      for (const recorder of resources(doc, 'aws_config_configuration_recorder')) {
+        c.expect(recorder, enabled, 'no aws_config_configuration_recorder_status with is_enabled = true');
+        for (const identifier of Object.keys(MANAGED_CONFIG_RULES)) {
+          const r = rules.find((x) => {
+            const source = block(x.body.source);
+            return source?.owner === 'AWS' && source.source_identifier === identifier;
+          });
+          c.expect(recorder, r !== undefined, `managed rule ${identifier} missing`);
+          if (r) {
+            c.expect(
+              r,
+              strings(r.body.depends_on).includes(recorder.address),
+              `${identifier} does not depend on the recorder (created before it, it fails)`,
+            );
+          }
+        }
       }
     },
   ),

@@ -97,6 +97,11 @@ const EXPECTED: Record<string, RegExp[]> = {
   audit: [
     /^resource\.aws_s3_bucket_lifecycle_configuration\.trail-bucket_lifecycle_\w+\.rule\.0\.expiration\.0\.days$/,
     /^resource\.aws_cloudwatch_log_group\.[\w-]+\.retention_in_days$/,
+    // AWS Config: dev records the rules' types only, prod every type; snapshots kept as long as trails.
+    /^resource\.aws_config_configuration_recorder\.config_recorder_\w+\.recording_group\./,
+    /^resource\.aws_s3_bucket_lifecycle_configuration\.config_bucket_lifecycle_\w+\.rule\.0\.expiration\.0\.days$/,
+    // The night scale-down exists in dev only.
+    /^(data\.aws_iam_policy_document|resource\.aws_iam_role|resource\.aws_iam_role_policy|resource\.aws_scheduler_schedule|resource\.aws_scheduler_schedule_group)\.scale-down_/,
   ],
   'app-alarms': [/^resource\.aws_cloudwatch_dashboard\.dashboard\.dashboard_body$/], // Redis widgets per node
 };

@@ -358,6 +358,15 @@ const BROKEN: Record<string, { stack: string; breakIt: (d: TfDocument) => void }
       first(d, 'aws_cloudtrail').enable_log_file_validation = false;
     },
   },
+  'CONFIG-RULES-MATCH-POLICY': {
+    stack: 'dev-audit',
+    // Someone drops the root-MFA rule: the account setting nobody else watches.
+    breakIt: (d) => {
+      const rules = d.resource?.aws_config_config_rule ?? {};
+      const name = Object.keys(rules).find((n) => n.includes('root_account_mfa'))!;
+      delete rules[name];
+    },
+  },
 };
 
 const appRelease = (d: TfDocument): Block => first(d, 'helm_release');
