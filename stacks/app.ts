@@ -9,6 +9,8 @@ import { parse, stringify } from 'yaml';
 import { type EnvConfig, IMAGE_TAG_PATTERN } from './config';
 import { ClusterProviders } from './constructs/cluster-providers';
 import { TaskboardStack } from './constructs/taskboard-stack';
+// Names only (no constructs): the collector's Service URL, built from the release's constants.
+import { OTEL_COLLECTOR, otelCollectorTracesUrl } from './platform/names';
 
 /** The chart in the repository, and where Terraform finds it from `cdktf.out/stacks/<env>-app/`. */
 export const CHART_DIR = 'helm/taskboard';
@@ -95,7 +97,10 @@ export function chartDigest(chartDir: string): string {
 
 /** The part of the chart's values the stack sets; leaves may be Terraform references (tokens). */
 export interface StackChartValues {
-  api: { image: { repository: string; tag: string } };
+  api: {
+    image: { repository: string; tag: string };
+    tracing: { otlpEndpoint: string; sampleRatio: string };
+  };
   frontend: { image: { repository: string; tag: string } };
   database: { host: string; port: number; name: string; cidrs: string[] };
   redis: { host: string; port: number; cidrs: string[] };
@@ -104,7 +109,12 @@ export interface StackChartValues {
     app: { dbCredentialsKey: string; redisAuthTokenKey: string; jwtSigningKeyKey: string };
     migration: { masterSecretKey: string };
   };
-  networkPolicy: { loadBalancerCidrs: string[]; prometheusNamespace: string };
+  networkPolicy: {
+    loadBalancerCidrs: string[];
+    prometheusNamespace: string;
+    tracingCollectorNamespace: string;
+    tracingCollectorPort: number;
+  };
   monitoring: { kubePrometheusStackRelease: string };
   ingress?: { host?: string; certificateArn?: string };
 }
@@ -203,7 +213,11 @@ export class AppStack extends TaskboardStack {
 
     const subnetCidrs = network.getList('isolated_subnet_cidrs');
     const values: StackChartValues = {
-      api: { image: { repository: registry.getString('api_repository_url'), tag: imageTag.stringValue } },
+      api: {
+        image: { repository: registry.getString('api_repository_url'), tag: imageTag.stringValue },
+        // Spans go to the platform's ADOT collector; the chart's schema wants the ratio as a string.
+        tracing: { otlpEndpoint: otelCollectorTracesUrl(), sampleRatio: String(env.app.tracingSampleRatio) },
+      },
       frontend: {
         image: { repository: registry.getString('frontend_repository_url'), tag: imageTag.stringValue },
       },
@@ -231,6 +245,8 @@ export class AppStack extends TaskboardStack {
       networkPolicy: {
         loadBalancerCidrs: [network.getString('vpc_cidr')],
         prometheusNamespace: PLATFORM_CONTRACT.monitoringNamespace,
+        tracingCollectorNamespace: OTEL_COLLECTOR.namespace,
+        tracingCollectorPort: OTEL_COLLECTOR.ports.otlpHttp,
       },
       monitoring: { kubePrometheusStackRelease: PLATFORM_CONTRACT.kubePrometheusStackRelease },
       ingress:

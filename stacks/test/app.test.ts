@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { buildApp } from '../all-stacks';
 import {
   CHAOS_INJECT_ANNOTATION,
@@ -90,6 +91,26 @@ describe.each(envs)('%s: app stack', (env) => {
       `kubePrometheusStackRelease: ${PLATFORM_CONTRACT.kubePrometheusStackRelease}`,
     );
     expect(values[1]).toContain(`clusterSecretStore: ${PLATFORM_CONTRACT.clusterSecretStore}`);
+  });
+
+  it("points the API at the platform's ADOT collector, with this environment's sampling ratio", () => {
+    const values = parse((release(env).values as string[])[1]!);
+    // The URL the platform stack publishes, built from its collector release's name and namespace.
+    const platform = doc(files, env, 'platform');
+    const collector = Object.values(platform.resource?.helm_release ?? {}).find(
+      (r) => r.chart === 'opentelemetry-collector',
+    )!;
+    const published = (platform.output as Record<string, Block>).otel_collector_traces_url!.value;
+    expect(values.api.tracing).toEqual({
+      otlpEndpoint: published,
+      sampleRatio: String(loadConfig({})[env].app.tracingSampleRatio),
+    });
+    expect(published).toBe(`http://${collector.name}.${collector.namespace}.svc:4318/v1/traces`);
+    expect(values.api.tracing.sampleRatio).toBe(env === 'prod' ? '0.1' : '1');
+    expect(values.networkPolicy).toMatchObject({
+      tracingCollectorNamespace: collector.namespace,
+      tracingCollectorPort: 4318,
+    });
   });
 
   it('authenticates the helm and kubernetes providers with exec (aws eks get-token), no stored token', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { SLOS } from '@taskboard/contracts';
 import { alertmanagerConfig } from '../../dashboards/src/alertmanager/config';
 import {
   crdValidators,
@@ -20,7 +21,7 @@ import { CHARTS, LOCAL_CHARTS } from '../platform/charts';
 import { FLUENT_BIT_STATE_DIR } from '../platform/fluent-bit';
 import { MAX_HISTORY } from '../platform/helm-release';
 import { KPS_RELEASE } from '../platform/kube-prometheus-stack';
-import { CLUSTER_SECRET_STORE, IRSA_ANNOTATION } from '../platform/names';
+import { CLUSTER_SECRET_STORE, IRSA_ANNOTATION, OTEL_COLLECTOR, otelCollectorTracesUrl } from '../platform/names';
 import type { Block, TfDocument } from '../policy/tf-json';
 import type { SynthesizedFile } from '../synth';
 import { all, data, doc, one, ref, synthAll } from './helpers';
@@ -86,13 +87,14 @@ describe.each(envs)('%s: platform releases', (env) => {
       'external-secrets': pinned('external-secrets', 'external-secrets'),
       'platform-secrets': [LOCAL_CHARTS['platform-secrets'], undefined, undefined, 'external-secrets'],
       'chaos-mesh': pinned('chaos-mesh', 'chaos-mesh'),
+      'otel-collector': pinned('opentelemetry-collector', 'observability'),
     });
     // Namespaces are stack resources (reviewed labels, ordered destroy), never Helm-created.
     expect(
       all(d, 'kubernetes_namespace_v1')
         .map((n) => block(n.metadata).name)
         .sort(),
-    ).toEqual(['chaos-mesh', 'external-secrets', 'logging', 'monitoring']);
+    ).toEqual(['chaos-mesh', 'external-secrets', 'logging', 'monitoring', 'observability']);
     for (const r of releases(d)) expect(r.create_namespace).toBe(false);
   });
 
@@ -115,6 +117,7 @@ describe.each(envs)('%s: platform releases', (env) => {
       'aws-load-balancer-controller',
       'cluster-autoscaler',
       'external-secrets',
+      'otel-collector',
     ]) {
       expect(deps(name)).toContain('helm_release.prometheus-operator-crds_release');
     }
@@ -200,6 +203,94 @@ describe.each(envs)('%s: platform releases', (env) => {
     expect(attached.map((a) => a.policy_arn)).toEqual([remote('alerting', 'alertmanager_sns_policy_arn')]);
     expect(all(d, 'aws_sns_topic')).toEqual([]);
     expect(all(d, 'aws_cloudwatch_metric_alarm')).toEqual([]);
+  });
+
+  it('lets only the collector service account write to X-Ray, and to nothing else (IRSA in this stack)', () => {
+    const d = doc(files, env, 'platform');
+    const sa = values(d, 'otel-collector').serviceAccount;
+    expect(sa).toEqual({
+      create: true,
+      name: OTEL_COLLECTOR.serviceAccount,
+      annotations: { [IRSA_ANNOTATION]: expect.stringMatching(/^\$\{aws_iam_role\.otel-collector-xray_role_\w+\.arn\}$/) },
+    });
+    const role = Object.entries(d.resource?.aws_iam_role ?? {}).find(([id]) => id.startsWith('otel-collector-xray'));
+    expect(role?.[1].name).toBe(`taskboard-${env}-otel-collector`);
+    const policies = Object.entries(d.data?.aws_iam_policy_document ?? {});
+    const trust = policies.find(([id]) => id.startsWith('otel-collector-xray_role_trust'))?.[1];
+    const sub = (block(trust?.statement).condition as Block[]).find((c) => String(c.variable).endsWith(':sub'));
+    expect(sub?.values).toEqual([
+      `system:serviceaccount:${release(d, 'otel-collector').namespace}:${sa.name}`,
+    ]);
+    const perms = policies.find(([id]) => id.startsWith('otel-collector-xray_role_permissions'))?.[1];
+    const statements = perms?.statement as Block[];
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatchObject({ effect: 'Allow', resources: ['*'] });
+    expect([...(statements[0]!.actions as string[])].sort()).toEqual([
+      'xray:GetSamplingRules',
+      'xray:GetSamplingStatisticSummaries',
+      'xray:GetSamplingTargets',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+    const attached = all(d, 'aws_iam_role_policy_attachment').filter((a) =>
+      String(a.role).includes('otel-collector-xray'),
+    );
+    expect(attached).toEqual([]);
+  });
+
+  it('runs the ADOT collector: OTLP in, tail sampling on one replica per trace, X-Ray out', () => {
+    const d = doc(files, env, 'platform');
+    const v = values(d, 'otel-collector');
+    expect(v).toMatchObject({
+      mode: 'deployment',
+      fullnameOverride: release(d, 'otel-collector').name,
+      replicaCount: cfg.otelCollectorReplicas,
+      image: { repository: 'public.ecr.aws/aws-observability/aws-otel-collector', tag: expect.stringMatching(/^v\d+\.\d+\.\d+$/) },
+      command: { name: 'awscollector' },
+      serviceMonitor: { enabled: true },
+      ports: { metrics: { enabled: true } },
+      podDisruptionBudget: { enabled: prod },
+    });
+    expect(cfg.otelCollectorReplicas).toBe(prod ? 2 : 1);
+    const c = v.config;
+    // Keep every error, every trace slower than the latency SLO, and a baseline share.
+    expect(c.processors.tail_sampling.policies).toEqual([
+      { name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } },
+      { name: 'slower-than-slo', type: 'latency', latency: { threshold_ms: SLOS.apiLatency.thresholdSeconds * 1000 } },
+      { name: 'baseline', type: 'probabilistic', probabilistic: { sampling_percentage: cfg.traceBaselinePercent } },
+    ]);
+    expect(c.exporters.awsxray).toMatchObject({
+      region: remote('cluster', 'aws_region'),
+      aws_log_groups: [remote('cluster', 'app_log_group')],
+    });
+    // App -> otlp -> loadbalancing (by trace id) -> otlp/sampling -> tail_sampling -> X-Ray.
+    expect(c.service.pipelines.traces).toEqual({
+      receivers: ['otlp'],
+      processors: ['memory_limiter'],
+      exporters: ['loadbalancing'],
+    });
+    expect(c.service.pipelines['traces/sampling']).toEqual({
+      receivers: ['otlp/sampling'],
+      processors: ['memory_limiter', 'tail_sampling', 'batch'],
+      exporters: ['awsxray'],
+    });
+    // The chart's defaults that would run unused components (or ones ADOT lacks) are removed.
+    for (const key of ['logs', 'metrics']) expect(c.service.pipelines[key]).toBeNull();
+    for (const key of ['jaeger', 'zipkin', 'prometheus']) expect(c.receivers[key]).toBeNull();
+    // The exporter resolves the headless Service of the same pods, on the sampling receiver's port.
+    const lb = c.exporters.loadbalancing;
+    expect(lb.routing_key).toBe('traceID');
+    const [headless] = v.extraManifests;
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(lb.resolver.dns.hostname).toBe(
+      `${headless.metadata.name}.${release(d, 'otel-collector').namespace}.svc.cluster.local`,
+    );
+    expect(c.receivers['otlp/sampling'].protocols.grpc.endpoint).toBe(`0.0.0.0:${lb.resolver.dns.port}`);
+    expect(headless.spec.ports[0].targetPort).toBe(Number(lb.resolver.dns.port));
+    expect(headless.spec.selector['app.kubernetes.io/instance']).toBe(release(d, 'otel-collector').name);
+    // No Terraform-escaped `${env:...}` of the collector slips into the values (it would be interpolated).
+    expect((release(d, 'otel-collector').values as string[])[0]).not.toMatch(/\$\{env:/);
+    expect((d.output as Record<string, Block>).otel_collector_traces_url?.value).toBe(otelCollectorTracesUrl());
   });
 
   it('keeps every secret value out of the JSON: generated in AWS, synced by external-secrets', () => {
