@@ -55,8 +55,8 @@ export interface CollectorConfig {
   };
   exporters: {
     debug: null;
+    /** No routing_key: the exporter's default for traces is the trace id, which tail sampling needs. */
     loadbalancing: {
-      routing_key: 'traceID';
       protocol: { otlp: { tls: { insecure: true }; timeout: string } };
       resolver: { dns: { hostname: string; port: string } };
     };
@@ -140,7 +140,6 @@ export function collectorConfig(i: OtelCollectorInputs): CollectorConfig {
     exporters: {
       debug: null,
       loadbalancing: {
-        routing_key: 'traceID',
         protocol: { otlp: { tls: { insecure: true }, timeout: '2s' } },
         resolver: {
           dns: {

@@ -229,7 +229,9 @@ describe.each(['dev', 'prod'] as const)('%s: the app release and the chart agree
     expect(env_.TRACING_SAMPLE_RATIO).toBe(String(loadConfig({})[env].app.tracingSampleRatio));
     const apiPolicy = find('NetworkPolicy').find((p) => p.metadata.name === 'taskboard-api')!;
     expect(apiPolicy.spec.egress).toContainEqual({
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': OTEL_COLLECTOR.namespace } } }],
+      to: [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': OTEL_COLLECTOR.namespace } } },
+      ],
       ports: [{ port: OTEL_COLLECTOR.ports.otlpHttp, protocol: 'TCP' }],
     });
     // kube-prometheus-stack selects the monitoring objects by its release label.

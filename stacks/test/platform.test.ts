@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SLOS } from '@taskboard/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { SLOS } from '@taskboard/contracts';
 import { alertmanagerConfig } from '../../dashboards/src/alertmanager/config';
 import {
   crdValidators,
@@ -21,7 +21,12 @@ import { CHARTS, LOCAL_CHARTS } from '../platform/charts';
 import { FLUENT_BIT_STATE_DIR } from '../platform/fluent-bit';
 import { MAX_HISTORY } from '../platform/helm-release';
 import { KPS_RELEASE } from '../platform/kube-prometheus-stack';
-import { CLUSTER_SECRET_STORE, IRSA_ANNOTATION, OTEL_COLLECTOR, otelCollectorTracesUrl } from '../platform/names';
+import {
+  CLUSTER_SECRET_STORE,
+  IRSA_ANNOTATION,
+  OTEL_COLLECTOR,
+  otelCollectorTracesUrl,
+} from '../platform/names';
 import type { Block, TfDocument } from '../policy/tf-json';
 import type { SynthesizedFile } from '../synth';
 import { all, data, doc, one, ref, synthAll } from './helpers';
@@ -211,13 +216,19 @@ describe.each(envs)('%s: platform releases', (env) => {
     expect(sa).toEqual({
       create: true,
       name: OTEL_COLLECTOR.serviceAccount,
-      annotations: { [IRSA_ANNOTATION]: expect.stringMatching(/^\$\{aws_iam_role\.otel-collector-xray_role_\w+\.arn\}$/) },
+      annotations: {
+        [IRSA_ANNOTATION]: expect.stringMatching(/^\$\{aws_iam_role\.otel-collector-xray_role_\w+\.arn\}$/),
+      },
     });
-    const role = Object.entries(d.resource?.aws_iam_role ?? {}).find(([id]) => id.startsWith('otel-collector-xray'));
+    const role = Object.entries(d.resource?.aws_iam_role ?? {}).find(([id]) =>
+      id.startsWith('otel-collector-xray'),
+    );
     expect(role?.[1].name).toBe(`taskboard-${env}-otel-collector`);
     const policies = Object.entries(d.data?.aws_iam_policy_document ?? {});
     const trust = policies.find(([id]) => id.startsWith('otel-collector-xray_role_trust'))?.[1];
-    const sub = (block(trust?.statement).condition as Block[]).find((c) => String(c.variable).endsWith(':sub'));
+    const sub = (block(trust?.statement).condition as Block[]).find((c) =>
+      String(c.variable).endsWith(':sub'),
+    );
     expect(sub?.values).toEqual([
       `system:serviceaccount:${release(d, 'otel-collector').namespace}:${sa.name}`,
     ]);
@@ -245,7 +256,10 @@ describe.each(envs)('%s: platform releases', (env) => {
       mode: 'deployment',
       fullnameOverride: release(d, 'otel-collector').name,
       replicaCount: cfg.otelCollectorReplicas,
-      image: { repository: 'public.ecr.aws/aws-observability/aws-otel-collector', tag: expect.stringMatching(/^v\d+\.\d+\.\d+$/) },
+      image: {
+        repository: 'public.ecr.aws/aws-observability/aws-otel-collector',
+        tag: expect.stringMatching(/^v\d+\.\d+\.\d+$/),
+      },
       command: { name: 'awscollector' },
       serviceMonitor: { enabled: true },
       ports: { metrics: { enabled: true } },
@@ -256,8 +270,16 @@ describe.each(envs)('%s: platform releases', (env) => {
     // Keep every error, every trace slower than the latency SLO, and a baseline share.
     expect(c.processors.tail_sampling.policies).toEqual([
       { name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } },
-      { name: 'slower-than-slo', type: 'latency', latency: { threshold_ms: SLOS.apiLatency.thresholdSeconds * 1000 } },
-      { name: 'baseline', type: 'probabilistic', probabilistic: { sampling_percentage: cfg.traceBaselinePercent } },
+      {
+        name: 'slower-than-slo',
+        type: 'latency',
+        latency: { threshold_ms: SLOS.apiLatency.thresholdSeconds * 1000 },
+      },
+      {
+        name: 'baseline',
+        type: 'probabilistic',
+        probabilistic: { sampling_percentage: cfg.traceBaselinePercent },
+      },
     ]);
     expect(c.exporters.awsxray).toMatchObject({
       region: remote('cluster', 'aws_region'),
@@ -279,7 +301,8 @@ describe.each(envs)('%s: platform releases', (env) => {
     for (const key of ['jaeger', 'zipkin', 'prometheus']) expect(c.receivers[key]).toBeNull();
     // The exporter resolves the headless Service of the same pods, on the sampling receiver's port.
     const lb = c.exporters.loadbalancing;
-    expect(lb.routing_key).toBe('traceID');
+    // Routed by trace id: the exporter's default for traces (routing_key unset on purpose).
+    expect(lb.routing_key).toBeUndefined();
     const [headless] = v.extraManifests;
     expect(headless.spec.clusterIP).toBe('None');
     expect(lb.resolver.dns.hostname).toBe(
@@ -290,7 +313,9 @@ describe.each(envs)('%s: platform releases', (env) => {
     expect(headless.spec.selector['app.kubernetes.io/instance']).toBe(release(d, 'otel-collector').name);
     // No Terraform-escaped `${env:...}` of the collector slips into the values (it would be interpolated).
     expect((release(d, 'otel-collector').values as string[])[0]).not.toMatch(/\$\{env:/);
-    expect((d.output as Record<string, Block>).otel_collector_traces_url?.value).toBe(otelCollectorTracesUrl());
+    expect((d.output as Record<string, Block>).otel_collector_traces_url?.value).toBe(
+      otelCollectorTracesUrl(),
+    );
   });
 
   it('keeps every secret value out of the JSON: generated in AWS, synced by external-secrets', () => {
