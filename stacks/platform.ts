@@ -203,6 +203,7 @@ export class PlatformStack extends TaskboardStack {
       namespace: NAMESPACES.monitoring,
       values: kubePrometheusStackValues({
         platform: env.platform,
+        awsRegion: region,
         storageClass: GP3_STORAGE_CLASS,
         alertmanager: {
           awsRegion: region,

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SLOS } from '@taskboard/contracts';
+import { EXEMPLAR_TRACE_ID_LABEL, SLOS } from '@taskboard/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { alertmanagerConfig } from '../../dashboards/src/alertmanager/config';
@@ -403,7 +403,11 @@ describe.each(envs)('%s: platform releases', (env) => {
       searchNamespace: 'ALL',
       folderAnnotation: 'grafana_folder',
     });
-    expect(g.sidecar.datasources.uid).toBe('prometheus');
+    // The chart's datasource is replaced by ours (same uid), which can link exemplars to X-Ray.
+    expect(g.sidecar.datasources).toMatchObject({ enabled: true, defaultDatasourceEnabled: false });
+    expect(g.additionalDataSources.map((x: Block) => [x.uid, x.type, x.isDefault])).toEqual([
+      ['prometheus', 'prometheus', true],
+    ]);
     expect(g['grafana.ini']['auth.anonymous']).toEqual({ enabled: false });
     // Our dashboards pick the Prometheus datasource through their variable (type prometheus).
     const dash = JSON.parse(
@@ -411,6 +415,28 @@ describe.each(envs)('%s: platform releases', (env) => {
     );
     const ds = dash.templating.list.find((x: Block) => x.type === 'datasource');
     expect(ds.query).toBe('prometheus');
+  });
+
+  it("links the latency histogram's exemplars (trace_id) to the trace in the region's X-Ray console", () => {
+    const d = doc(files, env, 'platform');
+    const v = values(d, 'kube-prometheus-stack');
+    expect(v.prometheus.prometheusSpec.enableFeatures).toEqual(['exemplar-storage']);
+    const [ds] = v.grafana.additionalDataSources;
+    // The Service the chart's default datasource would use: <release>-prometheus.<namespace>:9090.
+    expect(ds.url).toBe(
+      `http://${KPS_RELEASE}-prometheus.${release(d, 'kube-prometheus-stack').namespace}:9090/`,
+    );
+    const [link] = ds.jsonData.exemplarTraceIdDestinations;
+    expect(link.name).toBe(EXEMPLAR_TRACE_ID_LABEL);
+    // What Grafana finally reads: Terraform turns `$${` into `${`, Grafana's provisioning `$$` into `$`.
+    const afterTerraform = String(link.url).replace(/\$\$\{/g, '${');
+    const inGrafana = afterTerraform.replace(/\$\$/g, '$');
+    const region = remote('cluster', 'aws_region');
+    expect(inGrafana).toBe(
+      `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#xray:traces/\${__value.raw}`,
+    );
+    // No other `${` in the link than the region reference and Grafana's escaped variable.
+    expect(String(link.url).match(/(?<!\$)\$\{/g)).toHaveLength(2);
   });
 
   it('names the blackbox exporter so the app Probe reaches it, with the SPA and API-readiness modules', () => {
