@@ -24,8 +24,9 @@ export const APP_NAMESPACE = 'taskboard';
  * Names the platform stack gives its add-ons, which the chart must match: kube-prometheus-stack
  * selects our ServiceMonitor, rules and Probe by `release: <its release name>`, Prometheus runs
  * in MONITORING_NAMESPACE (the NetworkPolicy admits scrapes from there), and external-secrets
- * serves the ClusterSecretStore our ExternalSecrets name. The app stack reads no platform code:
- * these are the contract, written once here.
+ * serves the ClusterSecretStore our ExternalSecrets name. The app stack loads no platform
+ * constructs: these are the contract, written once here (the collector's URL comes from the
+ * construct-free stacks/platform/names.ts, as the platform stack's release does).
  */
 export const PLATFORM_CONTRACT = {
   kubePrometheusStackRelease: 'kube-prometheus-stack',
