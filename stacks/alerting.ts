@@ -6,6 +6,7 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { API_TRACE_SERVICE_NAME } from '@taskboard/contracts';
 import { Construct } from 'constructs';
 import type { EnvConfig } from './config';
 import { Alarm, type AlarmSpec, type AlarmTopic } from './constructs/alarm';
@@ -14,6 +15,7 @@ import { StackKey } from './constructs/kms-key';
 import { workloadLogGroups } from './constructs/log-groups';
 import { TaskboardStack } from './constructs/taskboard-stack';
 import { clusterName } from './network';
+import { XrayTracing } from './observability/xray';
 
 const GIB = 1024 ** 3;
 
@@ -154,6 +156,13 @@ export const SAVED_QUERIES: Record<string, string> = {
     'stats count(*) as failures by clientIp, route, statusCode',
     'sort failures desc',
     'limit 50',
+  ].join('\n| '),
+  // Last: saved queries are numbered by position, so a new one is appended.
+  "One trace id's log lines": [
+    // The trace id from an exemplar or X-Ray (32 hex digits, without X-Ray's 1-xxxxxxxx- dashes).
+    'filter trace_id = "REPLACE-WITH-TRACE-ID"',
+    'fields @timestamp, level, msg, route, statusCode, durationMs, span_id, reqId',
+    'sort @timestamp asc',
   ].join('\n| '),
 };
 
@@ -483,6 +492,12 @@ export class AlertingStack extends TaskboardStack {
       });
     });
 
+    const xray = new XrayTracing(this, 'xray', {
+      prefix: this.prefix,
+      serviceName: API_TRACE_SERVICE_NAME,
+      fixedRate: env.app.tracingSampleRatio,
+    });
+
     this.eventRules(topics.warning);
 
     const arns = { critical: topics.critical.arn, warning: topics.warning.arn };
@@ -505,6 +520,7 @@ export class AlertingStack extends TaskboardStack {
       "IAM policy the platform stack attaches to Alertmanager's IRSA role",
     );
     this.output('alerting_kms_key_arn', key.key.arn, 'KMS key of the alerting topics');
+    this.output('xray_group_arn', xray.group.arn, "X-Ray group of the API's traces");
   }
 
   /** EventBridge rules to the warning topic; global events forwarded from us-east-1 first. */

@@ -10,6 +10,8 @@ import { type EnvConfig, IMAGE_TAG_PATTERN } from './config';
 import { ClusterProviders } from './constructs/cluster-providers';
 import { TaskboardStack } from './constructs/taskboard-stack';
 import { albOrigin } from './edge';
+// Names only (no constructs): the collector's Service URL, built from the release's constants.
+import { OTEL_COLLECTOR, otelCollectorTracesUrl } from './platform/names';
 
 /** The chart in the repository, and where Terraform finds it from `cdktf.out/stacks/<env>-app/`. */
 export const CHART_DIR = 'helm/taskboard';
@@ -23,8 +25,9 @@ export const APP_NAMESPACE = 'taskboard';
  * Names the platform stack gives its add-ons, which the chart must match: kube-prometheus-stack
  * selects our ServiceMonitor, rules and Probe by `release: <its release name>`, Prometheus runs
  * in MONITORING_NAMESPACE (the NetworkPolicy admits scrapes from there), and external-secrets
- * serves the ClusterSecretStore our ExternalSecrets name. The app stack reads no platform code:
- * these are the contract, written once here.
+ * serves the ClusterSecretStore our ExternalSecrets name. The app stack loads no platform
+ * constructs: these are the contract, written once here (the collector's URL comes from the
+ * construct-free stacks/platform/names.ts, as the platform stack's release does).
  */
 export const PLATFORM_CONTRACT = {
   kubePrometheusStackRelease: 'kube-prometheus-stack',
@@ -96,7 +99,10 @@ export function chartDigest(chartDir: string): string {
 
 /** The part of the chart's values the stack sets; leaves may be Terraform references (tokens). */
 export interface StackChartValues {
-  api: { image: { repository: string; tag: string } };
+  api: {
+    image: { repository: string; tag: string };
+    tracing: { otlpEndpoint: string; sampleRatio: string };
+  };
   frontend: { image: { repository: string; tag: string } };
   database: { host: string; port: number; name: string; cidrs: string[] };
   redis: { host: string; port: number; cidrs: string[] };
@@ -105,7 +111,12 @@ export interface StackChartValues {
     app: { dbCredentialsKey: string; redisAuthTokenKey: string; jwtSigningKeyKey: string };
     migration: { masterSecretKey: string };
   };
-  networkPolicy: { loadBalancerCidrs: string[]; prometheusNamespace: string };
+  networkPolicy: {
+    loadBalancerCidrs: string[];
+    prometheusNamespace: string;
+    tracingCollectorNamespace: string;
+    tracingCollectorPort: number;
+  };
   monitoring: { kubePrometheusStackRelease: string; probe: { url: string } };
   ingress: { host: string; https: boolean; certificateArn: string; securityGroups: string[] };
 }
@@ -206,7 +217,11 @@ export class AppStack extends TaskboardStack {
 
     const subnetCidrs = network.getList('isolated_subnet_cidrs');
     const values: StackChartValues = {
-      api: { image: { repository: registry.getString('api_repository_url'), tag: imageTag.stringValue } },
+      api: {
+        image: { repository: registry.getString('api_repository_url'), tag: imageTag.stringValue },
+        // Spans go to the platform's ADOT collector; the chart's schema wants the ratio as a string.
+        tracing: { otlpEndpoint: otelCollectorTracesUrl(), sampleRatio: String(env.app.tracingSampleRatio) },
+      },
       frontend: {
         image: { repository: registry.getString('frontend_repository_url'), tag: imageTag.stringValue },
       },
@@ -234,6 +249,8 @@ export class AppStack extends TaskboardStack {
       networkPolicy: {
         loadBalancerCidrs: [network.getString('vpc_cidr')],
         prometheusNamespace: PLATFORM_CONTRACT.monitoringNamespace,
+        tracingCollectorNamespace: OTEL_COLLECTOR.namespace,
+        tracingCollectorPort: OTEL_COLLECTOR.ports.otlpHttp,
       },
       monitoring: {
         kubePrometheusStackRelease: PLATFORM_CONTRACT.kubePrometheusStackRelease,

@@ -122,6 +122,10 @@ export interface PlatformConfig {
   fluentBitBufferLimit: string;
   /** Namespace of the taskboard app: its logs go to the app log group, everything else to workloads. */
   appNamespace: string;
+  /** ADOT collector replicas; more than one spreads traces by id (loadbalancing exporter). */
+  otelCollectorReplicas: number;
+  /** Percent of the traces that are neither errors nor slow the collector still sends to X-Ray. */
+  traceBaselinePercent: number;
 }
 
 export interface AppConfig {
@@ -140,6 +144,11 @@ export interface AppConfig {
   releaseTimeoutSeconds: number;
   /** Release revisions Helm keeps (the provider's default keeps every one forever). */
   releaseMaxHistory: number;
+  /**
+   * Share of new traces the API records (api.tracing.sampleRatio, head sampling). The collector's
+   * tail sampling then keeps the errors and slow traces among them.
+   */
+  tracingSampleRatio: number;
 }
 
 export interface WafConfig {
@@ -296,12 +305,13 @@ const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
  * 3 API + 2 SPA pods in prod on two Deployments in parallel -> ~6 min; 15 min leaves room for a
  * node scale-up (cluster-autoscaler, ~3 min) before `atomic` gives up and rolls back.
  */
-function appDefaults(chaosInjection: boolean): AppConfig {
+function appDefaults(chaosInjection: boolean, tracingSampleRatio: number): AppConfig {
   return {
     imageTag: null,
     chaosInjection,
     releaseTimeoutSeconds: 900,
     releaseMaxHistory: 10,
+    tracingSampleRatio,
   };
 }
 
@@ -359,8 +369,11 @@ export function defaultConfig(): InfraConfig {
         alertmanagerReplicas: 1,
         fluentBitBufferLimit: '1G',
         appNamespace: APP_NAMESPACE,
+        otelCollectorReplicas: 1,
+        traceBaselinePercent: 100,
       },
-      app: appDefaults(true),
+      // dev records every trace: little traffic, and a drill wants the trace of each request.
+      app: appDefaults(true, 1),
       // No domain in dev: the *.cloudfront.net name, and the ALB origin is the chart's host.
       edge: {
         domain: null,
@@ -435,8 +448,10 @@ export function defaultConfig(): InfraConfig {
         alertmanagerReplicas: 3,
         fluentBitBufferLimit: '5G',
         appNamespace: APP_NAMESPACE,
+        otelCollectorReplicas: 2,
+        traceBaselinePercent: 10,
       },
-      app: appDefaults(false),
+      app: appDefaults(false, 0.1),
       edge: {
         domain: 'taskboard.example.com',
         hostedZoneName: 'example.com',
@@ -678,6 +693,9 @@ export function validateConfig(config: InfraConfig): string[] {
     if (!(a.releaseMaxHistory >= 2 && a.releaseMaxHistory <= 50)) {
       p('app.releaseMaxHistory', 'must be between 2 and 50 (a rollback needs the previous revision)');
     }
+    if (!(a.tracingSampleRatio > 0 && a.tracingSampleRatio <= 1)) {
+      p('app.tracingSampleRatio', `must be in (0, 1] (0 would record nothing), got ${a.tracingSampleRatio}`);
+    }
     problems.push(...validateEdge(env, c.edge));
     if (!(c.alerting.databaseConnections >= 1)) p('alerting.databaseConnections', 'must be >= 1');
     if (!(c.audit.budgetMonthlyUsd > 0)) p('audit.budgetMonthlyUsd', 'must be > 0');
@@ -762,6 +780,12 @@ function validatePlatform(env: EnvName, pl: PlatformConfig): string[] {
   }
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(pl.appNamespace)) {
     p('appNamespace', `is not a Kubernetes namespace name: "${pl.appNamespace}"`);
+  }
+  if (!(Number.isInteger(pl.otelCollectorReplicas) && pl.otelCollectorReplicas >= 1)) {
+    p('otelCollectorReplicas', 'must be an integer >= 1');
+  }
+  if (!(pl.traceBaselinePercent > 0 && pl.traceBaselinePercent <= 100)) {
+    p('traceBaselinePercent', `must be a percentage in (0, 100], got ${pl.traceBaselinePercent}`);
   }
   return problems;
 }

@@ -10,6 +10,7 @@ import { SERVICE_ACCOUNTS } from './cluster';
 import type { EnvConfig } from './config';
 import { ClusterProviders } from './constructs/cluster-providers';
 import { GeneratedSecret } from './constructs/generated-secret';
+import { xrayWriterStatements } from './constructs/irsa-policies';
 import { IrsaRole } from './constructs/irsa-role';
 import { StackKey } from './constructs/kms-key';
 import { TaskboardStack } from './constructs/taskboard-stack';
@@ -26,7 +27,15 @@ import {
   kubePrometheusStackValues,
 } from './platform/kube-prometheus-stack';
 import { metricsServerValues } from './platform/metrics-server';
-import { CLUSTER_SECRET_STORE, MONITORING_SECRETS, NAMESPACES, platformSecretPrefix } from './platform/names';
+import {
+  CLUSTER_SECRET_STORE,
+  MONITORING_SECRETS,
+  NAMESPACES,
+  OTEL_COLLECTOR,
+  otelCollectorTracesUrl,
+  platformSecretPrefix,
+} from './platform/names';
+import { otelCollectorValues } from './platform/otel-collector';
 import { platformSecretsValues } from './platform/platform-secrets';
 
 /** StorageClass of every PersistentVolume the platform creates (Prometheus, Alertmanager). */
@@ -47,11 +56,13 @@ export const RELEASE_TIMEOUTS = {
   externalSecrets: 600,
   platformSecrets: 300,
   chaosMesh: 600,
+  otelCollector: 300,
 } as const;
 
 /**
  * The cluster's add-ons as Helm releases: monitoring (prometheus-operator CRDs,
- * kube-prometheus-stack, blackbox exporter), logging (Fluent Bit -> CloudWatch Logs), ingress
+ * kube-prometheus-stack, blackbox exporter), logging (Fluent Bit -> CloudWatch Logs), tracing
+ * (the ADOT collector: OTLP in, tail sampling, X-Ray out through its IRSA role), ingress
  * (AWS Load Balancer Controller), scaling (metrics-server, cluster-autoscaler), secrets
  * (external-secrets + the aws-secrets-manager ClusterSecretStore) and Chaos Mesh. The providers
  * reach the cluster by name (ClusterProviders); everything AWS-side comes from the cluster,
@@ -81,6 +92,15 @@ export class PlatformStack extends TaskboardStack {
       namespace: NAMESPACES.monitoring,
       serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
       managedPolicyArns: [alerting.getString('alertmanager_sns_policy_arn')],
+    });
+    // The collector may write to X-Ray and nothing else.
+    const otelCollectorRole = new IrsaRole(this, 'otel-collector-xray', {
+      name: `${this.prefix}-otel-collector`,
+      oidcProviderArn: cluster.getString('oidc_provider_arn'),
+      oidcIssuerHost: issuerHost,
+      namespace: OTEL_COLLECTOR.namespace,
+      serviceAccount: OTEL_COLLECTOR.serviceAccount,
+      statements: xrayWriterStatements(),
     });
 
     // --- Secrets Manager entries the monitoring namespace reads through external-secrets -----
@@ -115,6 +135,7 @@ export class PlatformStack extends TaskboardStack {
       logging: namespace('logging', SERVICE_ACCOUNTS.fluentBit.namespace),
       externalSecrets: namespace('external-secrets', SERVICE_ACCOUNTS.externalSecrets.namespace),
       chaosMesh: namespace('chaos-mesh', NAMESPACES.chaosMesh),
+      observability: namespace('observability', OTEL_COLLECTOR.namespace),
     };
     const gp3 = new StorageClassV1(this, 'gp3', {
       provider: k8s.kubernetes,
@@ -182,6 +203,7 @@ export class PlatformStack extends TaskboardStack {
       namespace: NAMESPACES.monitoring,
       values: kubePrometheusStackValues({
         platform: env.platform,
+        awsRegion: region,
         storageClass: GP3_STORAGE_CLASS,
         alertmanager: {
           awsRegion: region,
@@ -262,6 +284,27 @@ export class PlatformStack extends TaskboardStack {
       dependsOn: [ns.chaosMesh],
     });
 
+    release('otel-collector', {
+      name: OTEL_COLLECTOR.release,
+      chart: 'opentelemetry-collector',
+      namespace: OTEL_COLLECTOR.namespace,
+      values: otelCollectorValues({
+        replicas: env.platform.otelCollectorReplicas,
+        region,
+        roleArn: otelCollectorRole.arn,
+        baselinePercent: env.platform.traceBaselinePercent,
+        appLogGroup: cluster.getString('app_log_group'),
+      }),
+      timeoutSeconds: RELEASE_TIMEOUTS.otelCollector,
+      // Its ServiceMonitor needs the prometheus-operator CRDs.
+      dependsOn: [ns.observability, crds],
+    });
+
+    this.output(
+      'otel_collector_traces_url',
+      otelCollectorTracesUrl(),
+      'OTLP/HTTP traces URL of the ADOT collector (api.tracing.otlpEndpoint)',
+    );
     this.output(
       'monitoring_namespace',
       NAMESPACES.monitoring,

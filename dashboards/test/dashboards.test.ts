@@ -1,6 +1,7 @@
 /** Static checks of the generated Grafana dashboards. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { METRICS } from '@taskboard/contracts';
 import { describe, expect, it } from 'vitest';
 import { DATASOURCE } from '../src/grafana/kit';
 import { APP_METRICS, EXPORTED_BY_OTHERS, metricNames, PROCESS_METRICS } from '../src/known-metrics';
@@ -13,7 +14,7 @@ interface Panel {
   type: string;
   title: string;
   datasource?: { uid: string };
-  targets?: { expr?: string; datasource?: { uid: string } }[];
+  targets?: { expr?: string; exemplar?: boolean; datasource?: { uid: string } }[];
 }
 interface Board {
   uid: string;
@@ -55,6 +56,22 @@ describe('Grafana dashboards', () => {
       for (const t of panel.targets ?? []) {
         expect(t.expr?.trim().length, `${panel.board}: ${panel.title}`).toBeGreaterThan(0);
         expect(t.datasource?.uid).toBe(DATASOURCE.uid);
+      }
+    }
+  });
+
+  it('show exemplars (trace ids) on the API request-latency panels, and only there', () => {
+    const latency = `${METRICS.httpRequestDuration.name}_bucket`;
+    const withExemplars = panels.filter((p) => p.targets?.some((t) => t.exemplar === true));
+    expect(withExemplars.map((p) => `${p.board}: ${p.title}`)).toEqual([
+      'taskboard-golden-signals: Latency percentiles',
+      'taskboard-golden-signals: p95 latency by route',
+    ]);
+    for (const p of withExemplars) {
+      for (const t of p.targets ?? []) {
+        // Exemplars hang on the API's request histogram: it is the one the API attaches trace ids to.
+        expect(t.expr).toContain(latency);
+        expect(t.exemplar).toBe(true);
       }
     }
   });

@@ -310,3 +310,20 @@ export function externalSecretsStatements(
     },
   ];
 }
+
+/** The X-Ray write actions the ADOT collector's awsxray exporter (and remote sampling) call. */
+export const XRAY_WRITER_ACTIONS = [
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'xray:GetSamplingStatisticSummaries',
+] as const;
+
+/**
+ * ADOT collector: send segments and telemetry to X-Ray, read sampling rules; nothing else. These
+ * actions support no resource-level permissions, hence "*" (AWS managed AWSXrayWriteOnlyAccess).
+ */
+export function xrayWriterStatements(): Statement[] {
+  return [{ sid: 'WriteTraces', effect: 'Allow', actions: [...XRAY_WRITER_ACTIONS], resources: ['*'] }];
+}

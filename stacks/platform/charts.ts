@@ -26,6 +26,10 @@ export const CHARTS = {
   'cluster-autoscaler': { repository: 'https://kubernetes.github.io/autoscaler', version: '9.59.0' },
   'external-secrets': { repository: 'https://charts.external-secrets.io', version: '2.9.0' },
   'chaos-mesh': { repository: 'https://charts.chaos-mesh.org', version: '2.8.3' },
+  'opentelemetry-collector': {
+    repository: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
+    version: '0.170.0',
+  },
 } as const satisfies Record<string, ChartSource>;
 
 export type ChartName = keyof typeof CHARTS;

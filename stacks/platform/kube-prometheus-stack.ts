@@ -1,3 +1,4 @@
+import { EXEMPLAR_TRACE_ID_LABEL } from '@taskboard/contracts';
 import {
   ALERTMANAGER_SECRET,
   type AlertmanagerConfig,
@@ -6,7 +7,7 @@ import {
 } from '../../dashboards/src/alertmanager/config';
 import type { PlatformConfig } from '../config';
 import { type PersistentVolumeClaimTemplate, pvc, type ResourceRequirements } from './k8s-types';
-import { irsaAnnotations, MONITORING_SECRETS } from './names';
+import { irsaAnnotations, MONITORING_SECRETS, NAMESPACES } from './names';
 
 /** Release name: the app chart labels its ServiceMonitor/rules/Probe `release: kube-prometheus-stack`. */
 export const KPS_RELEASE = 'kube-prometheus-stack';
@@ -17,8 +18,37 @@ export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
 /** Service account of Alertmanager, bound by IRSA to the role that may publish to our SNS topics. */
 export const ALERTMANAGER_SERVICE_ACCOUNT = 'alertmanager';
 
+/** Port of the chart's Prometheus Service (prometheus.service.port default). */
+const PROMETHEUS_PORT = 9090;
+
+/**
+ * Where Grafana sends an exemplar's trace id: the trace in the X-Ray console, which takes the
+ * W3C id as the API logs it. `$$${` is Terraform's escape for `${` after one literal `$`, and that
+ * `$$` is Grafana's escape of its provisioning env-var interpolation: Grafana ends up with its own
+ * `${__value.raw}` (the exemplar's trace id).
+ */
+export function xrayTraceLinkUrl(region: string): string {
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#xray:traces/$$$\{__value.raw}`;
+}
+
+export interface PrometheusDatasource {
+  name: 'Prometheus';
+  type: 'prometheus';
+  uid: string;
+  url: string;
+  access: 'proxy';
+  isDefault: true;
+  jsonData: {
+    httpMethod: 'POST';
+    timeInterval: string;
+    exemplarTraceIdDestinations: { name: string; url: string; urlDisplayLabel: string }[];
+  };
+}
+
 export interface KubePrometheusStackInputs {
   platform: PlatformConfig;
+  /** AWS region of the X-Ray console the exemplar links open. */
+  awsRegion: string;
   storageClass: string;
   alertmanager: AlertmanagerInputs;
   alertmanagerRoleArn: string;
@@ -52,6 +82,8 @@ export interface KubePrometheusStackValues {
       retentionSize: string;
       storageSpec: PersistentVolumeClaimTemplate;
       resources: ResourceRequirements;
+      /** exemplar-storage: keeps the exemplars (trace ids) scraped with the OpenMetrics format. */
+      enableFeatures: ['exemplar-storage'];
     };
   };
   alertmanager: {
@@ -83,8 +115,10 @@ export interface KubePrometheusStackValues {
         folderAnnotation: 'grafana_folder';
         provider: { foldersFromFilesStructure: true };
       };
-      datasources: { enabled: true; defaultDatasourceEnabled: true; uid: string };
+      /** The chart's own datasource cannot link exemplars to a URL: ours replaces it (same uid). */
+      datasources: { enabled: true; defaultDatasourceEnabled: false };
     };
+    additionalDataSources: [PrometheusDatasource];
   };
 }
 
@@ -131,6 +165,7 @@ export function kubePrometheusStackValues(inputs: KubePrometheusStackInputs): Ku
         retentionSize: `${Math.floor(p.prometheusStorageGb * 0.85)}GB`,
         storageSpec: pvc(inputs.storageClass, p.prometheusStorageGb),
         resources: { requests: { cpu: '200m', memory: '1Gi' }, limits: { memory: '3Gi' } },
+        enableFeatures: ['exemplar-storage'],
       },
     },
     alertmanager: {
@@ -177,8 +212,30 @@ export function kubePrometheusStackValues(inputs: KubePrometheusStackInputs): Ku
           folderAnnotation: 'grafana_folder',
           provider: { foldersFromFilesStructure: true },
         },
-        datasources: { enabled: true, defaultDatasourceEnabled: true, uid: PROMETHEUS_DATASOURCE_UID },
+        datasources: { enabled: true, defaultDatasourceEnabled: false },
       },
+      additionalDataSources: [
+        {
+          name: 'Prometheus',
+          type: 'prometheus',
+          uid: PROMETHEUS_DATASOURCE_UID,
+          // What the chart's default datasource points at: the Service of this release's Prometheus.
+          url: `http://${KPS_RELEASE}-prometheus.${NAMESPACES.monitoring}:${PROMETHEUS_PORT}/`,
+          access: 'proxy',
+          isDefault: true,
+          jsonData: {
+            httpMethod: 'POST',
+            timeInterval: '30s',
+            exemplarTraceIdDestinations: [
+              {
+                name: EXEMPLAR_TRACE_ID_LABEL,
+                url: xrayTraceLinkUrl(inputs.awsRegion),
+                urlDisplayLabel: 'Open trace in X-Ray',
+              },
+            ],
+          },
+        },
+      ],
     },
   };
 }

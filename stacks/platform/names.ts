@@ -5,6 +5,7 @@ import type { EnvConfig } from '../config';
 /** Namespaces of the add-ons; the IRSA service accounts' namespaces come from SERVICE_ACCOUNTS. */
 export const NAMESPACES = {
   monitoring: 'monitoring',
+  observability: 'observability',
   chaosMesh: 'chaos-mesh',
   kubeSystem: 'kube-system',
 } as const;
@@ -37,4 +38,24 @@ export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 
 export function irsaAnnotations(roleArn: string): Record<string, string> {
   return { [IRSA_ANNOTATION]: roleArn };
+}
+
+/**
+ * The ADOT collector (opentelemetry-collector chart): the release, its Service (fullnameOverride,
+ * so the name does not depend on the chart's naming rules), its IRSA service account and ports.
+ * The app stack builds the API's OTLP endpoint from these, never from a retyped URL.
+ */
+export const OTEL_COLLECTOR = {
+  release: 'otel-collector',
+  namespace: NAMESPACES.observability,
+  serviceAccount: 'otel-collector',
+  /** Headless Service of the same pods: the loadbalancing exporter resolves every replica from it. */
+  samplingService: 'otel-collector-sampling',
+  ports: { otlpGrpc: 4317, otlpHttp: 4318, sampling: 4319, metrics: 8888 },
+} as const;
+
+/** In-cluster OTLP/HTTP traces URL of the collector (the API's TRACING_OTLP_ENDPOINT). */
+export function otelCollectorTracesUrl(): string {
+  const c = OTEL_COLLECTOR;
+  return `http://${c.release}.${c.namespace}.svc:${c.ports.otlpHttp}/v1/traces`;
 }

@@ -10,6 +10,7 @@ import {
   GITHUB_OIDC_HOST,
   PROTECT_CI_SID,
 } from '../constructs/github-oidc';
+import { XRAY_WRITER_ACTIONS } from '../constructs/irsa-policies';
 import { KEY_ADMIN_SID } from '../constructs/kms-key';
 import { SUPPORT_CALENDAR } from '../versions/support-calendar';
 import { APP_RULES } from './app-rules';
@@ -586,6 +587,29 @@ export const RULES: PolicyRule[] = [
           a,
           !FORBIDDEN_MANAGED.some((p) => arn.endsWith(`/${p}`)),
           `administrator managed policy ${arn}`,
+        );
+      }
+    },
+  ),
+  rule(
+    'XRAY-WRITER-ONLY',
+    'A role that writes traces to X-Ray may do only that: the X-Ray writer actions, no other policy attached.',
+    (doc, c) => {
+      const allowed = new Set<string>(XRAY_WRITER_ACTIONS);
+      for (const p of resources(doc, 'aws_iam_role_policy')) {
+        const allows = (policyStatements(doc, p.body.policy) ?? []).filter((s) => s.effect !== 'Deny');
+        const actions = allows.flatMap((s) => strings(s.actions));
+        if (!actions.some((a) => a.toLowerCase().startsWith('xray:'))) continue;
+        const extra = actions.filter((a) => !allowed.has(a));
+        c.expect(p, extra.length === 0, `X-Ray writer policy also allows ${extra.join(', ')}`);
+        const role = String(p.body.role ?? '').replace(/\.(id|name)\}$/, '');
+        const attached = resources(doc, 'aws_iam_role_policy_attachment').filter((a) =>
+          String(a.body.role ?? '').startsWith(`${role}.`),
+        );
+        c.expect(
+          p,
+          attached.length === 0,
+          `X-Ray writer role has managed policies attached (${attached.length})`,
         );
       }
     },

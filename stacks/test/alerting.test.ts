@@ -156,6 +156,7 @@ describe.each(envs)('%s: alerting', (env) => {
       'Slowest requests',
       "One request id's trail",
       'Auth failures by client',
+      "One trace id's log lines",
     ]);
   });
 
@@ -168,6 +169,13 @@ describe.each(envs)('%s: alerting', (env) => {
       '\n',
     );
     for (const f of fields.filter((x) => x !== 'method')) expect(used).toContain(f);
+  });
+
+  it("finds a trace's log lines by the trace_id and span_id fields the API's logger writes", () => {
+    const logger = readFileSync(repo('api/src/core/logger.ts'), 'utf8');
+    expect(logger).toMatch(/\btrace_id: ids\.traceId, span_id: ids\.spanId\b/);
+    expect(SAVED_QUERIES["One trace id's log lines"]).toMatch(/^filter trace_id = "REPLACE-WITH-TRACE-ID"\n/);
+    expect(SAVED_QUERIES["One trace id's log lines"]).toContain('span_id');
   });
 
   it('sends AWS Health, root activity and IAM policy changes to the warning topic (global ones via us-east-1)', () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { APP_NAMESPACE, CHART_DIR, PLATFORM_CONTRACT, RELEASE_NAME, repoRoot } from '../app';
 import { type EnvName, loadConfig } from '../config';
+import { OTEL_COLLECTOR, otelCollectorTracesUrl } from '../platform/names';
 import type { Block, Json } from '../policy/tf-json';
 import type { SynthesizedFile } from '../synth';
 import { doc, one, synthAll } from './helpers';
@@ -230,6 +231,19 @@ describe.each(['dev', 'prod'] as const)('%s: the app release and the chart agree
       expect(policies).toContain(cidr);
     }
     expect(policies).toContain(PLATFORM_CONTRACT.monitoringNamespace);
+    // Tracing: the API exports to the platform's collector, and its policy lets exactly that out.
+    const env_ = Object.fromEntries(
+      (container('taskboard-api').env as { name: string; value?: string }[]).map((e) => [e.name, e.value]),
+    );
+    expect(env_.TRACING_OTLP_ENDPOINT).toBe(otelCollectorTracesUrl());
+    expect(env_.TRACING_SAMPLE_RATIO).toBe(String(loadConfig({})[env].app.tracingSampleRatio));
+    const apiPolicy = find('NetworkPolicy').find((p) => p.metadata.name === 'taskboard-api')!;
+    expect(apiPolicy.spec.egress).toContainEqual({
+      to: [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': OTEL_COLLECTOR.namespace } } },
+      ],
+      ports: [{ port: OTEL_COLLECTOR.ports.otlpHttp, protocol: 'TCP' }],
+    });
     // kube-prometheus-stack selects the monitoring objects by its release label.
     for (const kind of ['ServiceMonitor', 'PrometheusRule', 'Probe']) {
       expect(find(kind).length, kind).toBeGreaterThan(0);

@@ -94,6 +94,26 @@ describe.each(envs)('%s: app stack', (env) => {
     expect(values[1]).toContain(`clusterSecretStore: ${PLATFORM_CONTRACT.clusterSecretStore}`);
   });
 
+  it("points the API at the platform's ADOT collector, with this environment's sampling ratio", () => {
+    const values = parse((release(env).values as string[])[1]!);
+    // The URL the platform stack publishes, built from its collector release's name and namespace.
+    const platform = doc(files, env, 'platform');
+    const collector = Object.values(platform.resource?.helm_release ?? {}).find(
+      (r) => r.chart === 'opentelemetry-collector',
+    )!;
+    const published = (platform.output as Record<string, Block>).otel_collector_traces_url!.value;
+    expect(values.api.tracing).toEqual({
+      otlpEndpoint: published,
+      sampleRatio: String(loadConfig({})[env].app.tracingSampleRatio),
+    });
+    expect(published).toBe(`http://${collector.name}.${collector.namespace}.svc:4318/v1/traces`);
+    expect(values.api.tracing.sampleRatio).toBe(env === 'prod' ? '0.1' : '1');
+    expect(values.networkPolicy).toMatchObject({
+      tracingCollectorNamespace: collector.namespace,
+      tracingCollectorPort: 4318,
+    });
+  });
+
   it('authenticates the helm and kubernetes providers with exec (aws eks get-token), no stored token', () => {
     const d = doc(files, env, 'app');
     const text = files.get(`${env}-app`)!.text;
@@ -234,12 +254,15 @@ describe.each(envs)("%s: the app's Ingress is the edge stack's ALB", (env) => {
     expect(stackValues.ingress.https).toBe(env === 'prod');
   });
 
-  it('differs between dev and prod in its stack values by ingress.https only (env-diff allows values.1)', () => {
+  it('differs between dev and prod in its stack values by ingress.https and api.tracing.sampleRatio only (env-diff allows values.1)', () => {
     const other = env === 'dev' ? 'prod' : 'dev';
-    const mine = parse((release(env).values as string[])[1]!) as { ingress: { https?: boolean } };
-    const theirs = parse((release(other).values as string[])[1]!) as { ingress: { https?: boolean } };
-    delete mine.ingress.https;
-    delete theirs.ingress.https;
+    type Values = { ingress: { https?: boolean }; api: { tracing: { sampleRatio?: number } } };
+    const mine = parse((release(env).values as string[])[1]!) as Values;
+    const theirs = parse((release(other).values as string[])[1]!) as Values;
+    for (const v of [mine, theirs]) {
+      delete v.ingress.https;
+      delete v.api.tracing.sampleRatio;
+    }
     expect(mine).toEqual(theirs);
   });
 

@@ -46,6 +46,14 @@ const FREE_FORM: Partial<Record<ChartName, string[][]>> = {
   ],
   'external-secrets': [['serviceAccount', 'annotations']], // Kubernetes annotations
   'prometheus-blackbox-exporter': [['config', 'modules']], // blackbox.yml modules, by our names
+  'opentelemetry-collector': [
+    // The collector's own configuration (receivers, processors, exporters, pipelines by our names),
+    // merged by the chart over its defaults; its shape is asserted in platform.test.ts.
+    ['config'],
+    ['resources'], // Kubernetes ResourceRequirements
+    ['serviceAccount', 'annotations'], // Kubernetes annotations
+    ['podDisruptionBudget'], // a PodDisruptionBudget spec (minAvailable is commented out upstream)
+  ],
 };
 
 const readDefaults = (name: string, version: string) =>

@@ -192,4 +192,16 @@ describe('app config (TASKBOARD_<ENV>_IMAGE_TAG)', () => {
       'prod.app.releaseMaxHistory must be between 2 and 50 (a rollback needs the previous revision)',
     ]);
   });
+
+  it('bounds the tracing settings: collector replicas, baseline share and head-sampling ratio', () => {
+    const c = defaultConfig();
+    c.dev.platform.otelCollectorReplicas = 0;
+    c.dev.platform.traceBaselinePercent = 0;
+    c.prod.app.tracingSampleRatio = 1.5;
+    expect(validateConfig(c)).toEqual([
+      'dev.platform.otelCollectorReplicas must be an integer >= 1',
+      'dev.platform.traceBaselinePercent must be a percentage in (0, 100], got 0',
+      'prod.app.tracingSampleRatio must be in (0, 1] (0 would record nothing), got 1.5',
+    ]);
+  });
 });

@@ -62,8 +62,8 @@ const EXPECTED: Record<string, RegExp[]> = {
   platform: [
     /^resource\.aws_secretsmanager_secret\.[\w-]+\.recovery_window_in_days$/,
     // Values are one YAML string per release; which keys differ is asserted in platform.test.ts
-    // (replicas, retention, volume size, Fluent Bit buffer).
-    /^resource\.helm_release\.(blackbox-exporter|chaos-mesh|fluent-bit|kube-prometheus-stack|metrics-server)_release_\w+\.values\.0$/,
+    // (replicas, retention, volume size, Fluent Bit buffer, collector replicas and baseline share).
+    /^resource\.helm_release\.(blackbox-exporter|chaos-mesh|fluent-bit|kube-prometheus-stack|metrics-server|otel-collector)_release_\w+\.values\.0$/,
     /^resource\.kubernetes_storage_class_v1\.gp3\.reclaim_policy$/, // prod keeps volumes
   ],
   app: [
@@ -71,7 +71,8 @@ const EXPECTED: Record<string, RegExp[]> = {
     /^resource\.kubernetes_namespace_v1\.app-namespace\.metadata\.annotations\.chaos-mesh\.org\/inject$/,
     // Each environment's reviewed chart values file (values-dev.yaml / values-prod.yaml).
     /^resource\.helm_release\.release\.values\.0$/,
-    // The stack's values: only ingress.https (HTTP without an edge domain), asserted in app.test.ts.
+    // The stack's values: ingress.https (HTTP without an edge domain) and api.tracing.sampleRatio
+    // (AppConfig.tracingSampleRatio), asserted in app.test.ts.
     /^resource\.helm_release\.release\.values\.1$/,
   ],
   resilience: [
@@ -93,6 +94,7 @@ const EXPECTED: Record<string, RegExp[]> = {
   alerting: [
     /^resource\.aws_cloudwatch_metric_alarm\.cache-(cpu-high|memory-high|evictions)\.metric_query\./, // the prod replica
     /^resource\.aws_cloudwatch_metric_alarm\.rds-(connections-high|free-storage-low)\.(alarm_description|threshold)$/,
+    /^resource\.aws_xray_sampling_rule\.xray_api-sampling_\w+\.fixed_rate$/, // the API's head-sampling ratio
   ],
   audit: [
     /^resource\.aws_s3_bucket_lifecycle_configuration\.trail-bucket_lifecycle_\w+\.rule\.0\.expiration\.0\.days$/,

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXEMPLAR_TRACE_ID_LABEL, SLOS } from '@taskboard/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { alertmanagerConfig } from '../../dashboards/src/alertmanager/config';
@@ -20,7 +21,12 @@ import { CHARTS, LOCAL_CHARTS } from '../platform/charts';
 import { FLUENT_BIT_STATE_DIR } from '../platform/fluent-bit';
 import { MAX_HISTORY } from '../platform/helm-release';
 import { KPS_RELEASE } from '../platform/kube-prometheus-stack';
-import { CLUSTER_SECRET_STORE, IRSA_ANNOTATION } from '../platform/names';
+import {
+  CLUSTER_SECRET_STORE,
+  IRSA_ANNOTATION,
+  OTEL_COLLECTOR,
+  otelCollectorTracesUrl,
+} from '../platform/names';
 import type { Block, TfDocument } from '../policy/tf-json';
 import type { SynthesizedFile } from '../synth';
 import { all, data, doc, one, ref, synthAll } from './helpers';
@@ -86,13 +92,14 @@ describe.each(envs)('%s: platform releases', (env) => {
       'external-secrets': pinned('external-secrets', 'external-secrets'),
       'platform-secrets': [LOCAL_CHARTS['platform-secrets'], undefined, undefined, 'external-secrets'],
       'chaos-mesh': pinned('chaos-mesh', 'chaos-mesh'),
+      'otel-collector': pinned('opentelemetry-collector', 'observability'),
     });
     // Namespaces are stack resources (reviewed labels, ordered destroy), never Helm-created.
     expect(
       all(d, 'kubernetes_namespace_v1')
         .map((n) => block(n.metadata).name)
         .sort(),
-    ).toEqual(['chaos-mesh', 'external-secrets', 'logging', 'monitoring']);
+    ).toEqual(['chaos-mesh', 'external-secrets', 'logging', 'monitoring', 'observability']);
     for (const r of releases(d)) expect(r.create_namespace).toBe(false);
   });
 
@@ -115,6 +122,7 @@ describe.each(envs)('%s: platform releases', (env) => {
       'aws-load-balancer-controller',
       'cluster-autoscaler',
       'external-secrets',
+      'otel-collector',
     ]) {
       expect(deps(name)).toContain('helm_release.prometheus-operator-crds_release');
     }
@@ -202,6 +210,114 @@ describe.each(envs)('%s: platform releases', (env) => {
     expect(all(d, 'aws_cloudwatch_metric_alarm')).toEqual([]);
   });
 
+  it('lets only the collector service account write to X-Ray, and to nothing else (IRSA in this stack)', () => {
+    const d = doc(files, env, 'platform');
+    const sa = values(d, 'otel-collector').serviceAccount;
+    expect(sa).toEqual({
+      create: true,
+      name: OTEL_COLLECTOR.serviceAccount,
+      annotations: {
+        [IRSA_ANNOTATION]: expect.stringMatching(/^\$\{aws_iam_role\.otel-collector-xray_role_\w+\.arn\}$/),
+      },
+    });
+    const role = Object.entries(d.resource?.aws_iam_role ?? {}).find(([id]) =>
+      id.startsWith('otel-collector-xray'),
+    );
+    expect(role?.[1].name).toBe(`taskboard-${env}-otel-collector`);
+    const policies = Object.entries(d.data?.aws_iam_policy_document ?? {});
+    const trust = policies.find(([id]) => id.startsWith('otel-collector-xray_role_trust'))?.[1];
+    const sub = (block(trust?.statement).condition as Block[]).find((c) =>
+      String(c.variable).endsWith(':sub'),
+    );
+    expect(sub?.values).toEqual([
+      `system:serviceaccount:${release(d, 'otel-collector').namespace}:${sa.name}`,
+    ]);
+    const perms = policies.find(([id]) => id.startsWith('otel-collector-xray_role_permissions'))?.[1];
+    const statements = perms?.statement as Block[];
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatchObject({ effect: 'Allow', resources: ['*'] });
+    expect([...(statements[0]!.actions as string[])].sort()).toEqual([
+      'xray:GetSamplingRules',
+      'xray:GetSamplingStatisticSummaries',
+      'xray:GetSamplingTargets',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+    const attached = all(d, 'aws_iam_role_policy_attachment').filter((a) =>
+      String(a.role).includes('otel-collector-xray'),
+    );
+    expect(attached).toEqual([]);
+  });
+
+  it('runs the ADOT collector: OTLP in, tail sampling on one replica per trace, X-Ray out', () => {
+    const d = doc(files, env, 'platform');
+    const v = values(d, 'otel-collector');
+    expect(v).toMatchObject({
+      mode: 'deployment',
+      fullnameOverride: release(d, 'otel-collector').name,
+      replicaCount: cfg.otelCollectorReplicas,
+      image: {
+        repository: 'public.ecr.aws/aws-observability/aws-otel-collector',
+        tag: expect.stringMatching(/^v\d+\.\d+\.\d+$/),
+      },
+      command: { name: 'awscollector' },
+      serviceMonitor: { enabled: true },
+      ports: { metrics: { enabled: true } },
+      podDisruptionBudget: { enabled: prod },
+    });
+    expect(cfg.otelCollectorReplicas).toBe(prod ? 2 : 1);
+    const c = v.config;
+    // Keep every error, every trace slower than the latency SLO, and a baseline share.
+    expect(c.processors.tail_sampling.policies).toEqual([
+      { name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } },
+      {
+        name: 'slower-than-slo',
+        type: 'latency',
+        latency: { threshold_ms: SLOS.apiLatency.thresholdSeconds * 1000 },
+      },
+      {
+        name: 'baseline',
+        type: 'probabilistic',
+        probabilistic: { sampling_percentage: cfg.traceBaselinePercent },
+      },
+    ]);
+    expect(c.exporters.awsxray).toMatchObject({
+      region: remote('cluster', 'aws_region'),
+      aws_log_groups: [remote('cluster', 'app_log_group')],
+    });
+    // App -> otlp -> loadbalancing (by trace id) -> otlp/sampling -> tail_sampling -> X-Ray.
+    expect(c.service.pipelines.traces).toEqual({
+      receivers: ['otlp'],
+      processors: ['memory_limiter'],
+      exporters: ['loadbalancing'],
+    });
+    expect(c.service.pipelines['traces/sampling']).toEqual({
+      receivers: ['otlp/sampling'],
+      processors: ['memory_limiter', 'tail_sampling', 'batch'],
+      exporters: ['awsxray'],
+    });
+    // The chart's defaults that would run unused components (or ones ADOT lacks) are removed.
+    for (const key of ['logs', 'metrics']) expect(c.service.pipelines[key]).toBeNull();
+    for (const key of ['jaeger', 'zipkin', 'prometheus']) expect(c.receivers[key]).toBeNull();
+    // The exporter resolves the headless Service of the same pods, on the sampling receiver's port.
+    const lb = c.exporters.loadbalancing;
+    // Routed by trace id: the exporter's default for traces (routing_key unset on purpose).
+    expect(lb.routing_key).toBeUndefined();
+    const [headless] = v.extraManifests;
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(lb.resolver.dns.hostname).toBe(
+      `${headless.metadata.name}.${release(d, 'otel-collector').namespace}.svc.cluster.local`,
+    );
+    expect(c.receivers['otlp/sampling'].protocols.grpc.endpoint).toBe(`0.0.0.0:${lb.resolver.dns.port}`);
+    expect(headless.spec.ports[0].targetPort).toBe(Number(lb.resolver.dns.port));
+    expect(headless.spec.selector['app.kubernetes.io/instance']).toBe(release(d, 'otel-collector').name);
+    // No Terraform-escaped `${env:...}` of the collector slips into the values (it would be interpolated).
+    expect((release(d, 'otel-collector').values as string[])[0]).not.toMatch(/\$\{env:/);
+    expect((d.output as Record<string, Block>).otel_collector_traces_url?.value).toBe(
+      otelCollectorTracesUrl(),
+    );
+  });
+
   it('keeps every secret value out of the JSON: generated in AWS, synced by external-secrets', () => {
     const text = files.get(`${env}-platform`)!.text;
     const d = doc(files, env, 'platform');
@@ -287,7 +403,11 @@ describe.each(envs)('%s: platform releases', (env) => {
       searchNamespace: 'ALL',
       folderAnnotation: 'grafana_folder',
     });
-    expect(g.sidecar.datasources.uid).toBe('prometheus');
+    // The chart's datasource is replaced by ours (same uid), which can link exemplars to X-Ray.
+    expect(g.sidecar.datasources).toMatchObject({ enabled: true, defaultDatasourceEnabled: false });
+    expect(g.additionalDataSources.map((x: Block) => [x.uid, x.type, x.isDefault])).toEqual([
+      ['prometheus', 'prometheus', true],
+    ]);
     expect(g['grafana.ini']['auth.anonymous']).toEqual({ enabled: false });
     // Our dashboards pick the Prometheus datasource through their variable (type prometheus).
     const dash = JSON.parse(
@@ -295,6 +415,28 @@ describe.each(envs)('%s: platform releases', (env) => {
     );
     const ds = dash.templating.list.find((x: Block) => x.type === 'datasource');
     expect(ds.query).toBe('prometheus');
+  });
+
+  it("links the latency histogram's exemplars (trace_id) to the trace in the region's X-Ray console", () => {
+    const d = doc(files, env, 'platform');
+    const v = values(d, 'kube-prometheus-stack');
+    expect(v.prometheus.prometheusSpec.enableFeatures).toEqual(['exemplar-storage']);
+    const [ds] = v.grafana.additionalDataSources;
+    // The Service the chart's default datasource would use: <release>-prometheus.<namespace>:9090.
+    expect(ds.url).toBe(
+      `http://${KPS_RELEASE}-prometheus.${release(d, 'kube-prometheus-stack').namespace}:9090/`,
+    );
+    const [link] = ds.jsonData.exemplarTraceIdDestinations;
+    expect(link.name).toBe(EXEMPLAR_TRACE_ID_LABEL);
+    // What Grafana finally reads: Terraform turns `$${` into `${`, Grafana's provisioning `$$` into `$`.
+    const afterTerraform = String(link.url).replace(/\$\$\{/g, '${');
+    const inGrafana = afterTerraform.replace(/\$\$/g, '$');
+    const region = remote('cluster', 'aws_region');
+    expect(inGrafana).toBe(
+      `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#xray:traces/\${__value.raw}`,
+    );
+    // No other `${` in the link than the region reference and Grafana's escaped variable.
+    expect(String(link.url).match(/(?<!\$)\$\{/g)).toHaveLength(2);
   });
 
   it('names the blackbox exporter so the app Probe reaches it, with the SPA and API-readiness modules', () => {

@@ -276,6 +276,14 @@ const BROKEN: Record<string, { stack: string; breakIt: (d: TfDocument) => void }
       kps.values = [`${(kps.values as string[])[0]}extra:\n  grafana:\n    adminPassword: hunter2hunter2\n`];
     },
   },
+  'XRAY-WRITER-ONLY': {
+    stack: 'prod-platform',
+    // The collector's role gains a second service's actions in the same statement.
+    breakIt: (d) => {
+      const perms = firstData(d, 'aws_iam_policy_document', 'otel-collector-xray_role_permissions');
+      (only(perms.statement).actions as string[]).push('s3:GetObject');
+    },
+  },
   'K8S-EXEC-AUTH': {
     stack: 'prod-platform',
     breakIt: (d) => {

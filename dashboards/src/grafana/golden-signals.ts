@@ -8,6 +8,8 @@ const RATE = '$__rate_interval';
 const requests = (extra = '') => `sum(rate(${HTTP_REQUESTS_TOTAL}{${USER}${extra}}[${RATE}]))`;
 const quantile = (phi: number, by = '') =>
   `histogram_quantile(${phi}, sum by (le${by}) (rate(${HTTP_DURATION_BUCKET}{${USER}}[${RATE}])))`;
+/** Latency queries show exemplars: sampled requests' trace ids, one click from the trace. */
+const TRACED = { exemplar: true };
 const CONTAINER = 'namespace=~"$namespace",pod=~"$pod",container!="",container!="POD"';
 
 export function goldenSignals() {
@@ -61,16 +63,17 @@ export function goldenSignals() {
     .withPanel(
       timeseries(
         'Latency percentiles',
-        [q(quantile(0.5), 'p50'), q(quantile(0.9), 'p90'), q(quantile(0.99), 'p99')],
+        [q(quantile(0.5), 'p50', TRACED), q(quantile(0.9), 'p90', TRACED), q(quantile(0.99), 'p99', TRACED)],
         {
           unit: 's',
           lines: [threshold],
-          description: 'From the request duration histogram; the dashed line is the latency SLO threshold.',
+          description:
+            'From the request duration histogram; the dashed line is the latency SLO threshold. Exemplar dots open their trace in X-Ray.',
         },
       ),
     )
     .withPanel(
-      timeseries('p95 latency by route', [q(quantile(0.95, ', route'), '{{route}}')], {
+      timeseries('p95 latency by route', [q(quantile(0.95, ', route'), '{{route}}', TRACED)], {
         unit: 's',
         lines: [threshold],
       }),

@@ -34,18 +34,25 @@ export const POD_FILTER = 'namespace=~"$namespace",pod=~"$pod"';
 export interface Query {
   readonly expr: string;
   readonly legend: string;
+  /** Also fetch the series' exemplars: points that carry a trace id, linked to the trace. */
+  readonly exemplar?: boolean;
 }
 
-export const q = (expr: string, legend: string): Query => ({ expr, legend });
+export const q = (expr: string, legend: string, o: { exemplar?: boolean } = {}): Query => ({
+  expr,
+  legend,
+  ...(o.exemplar ? { exemplar: true } : {}),
+});
 
 function targets(queries: readonly Query[]): DataqueryBuilder[] {
-  return queries.map((query, i) =>
-    new DataqueryBuilder()
+  return queries.map((query, i) => {
+    const target = new DataqueryBuilder()
       .expr(query.expr)
       .legendFormat(query.legend)
       .refId(String.fromCharCode(65 + i))
-      .datasource(DATASOURCE),
-  );
+      .datasource(DATASOURCE);
+    return query.exemplar ? target.exemplar(true) : target;
+  });
 }
 
 export interface PanelOptions {

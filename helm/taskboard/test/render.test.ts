@@ -145,4 +145,20 @@ describe('tracing', () => {
     });
     expect(env).toContainEqual({ name: 'TRACING_SAMPLE_RATIO', value: '0.1' });
   });
+
+  it("opens the API's egress to the collector's namespace and port only while tracing is on", () => {
+    const apiEgress = (objects: K8sObject[]) =>
+      JSON.stringify(find(objects, 'NetworkPolicy', 'taskboard-api')[0]!.spec.egress);
+    const collector = '"kubernetes.io/metadata.name":"observability"';
+    expect(apiEgress(render('prod'))).not.toContain(collector);
+    const on = apiEgress(
+      render('prod', [
+        '--set',
+        'api.tracing.otlpEndpoint=http://otel-collector.observability.svc:4318/v1/traces',
+      ]),
+    );
+    expect(on).toContain(
+      `{"to":[{"namespaceSelector":{"matchLabels":{${collector}}}}],"ports":[{"port":4318,"protocol":"TCP"}]}`,
+    );
+  });
 });
