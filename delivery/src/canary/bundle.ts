@@ -96,7 +96,10 @@ export async function buildCanaryZip(): Promise<{ zip: Buffer; manifest: CanaryM
   const script = await bundleCanaryScript();
   const zip = deterministicZip(CANARY_SCRIPT, Buffer.from(script, 'utf8'));
   const sha256 = createHash('sha256').update(zip).digest('hex');
-  return { zip, manifest: { file: `taskboard-canary-${sha256.slice(0, 16)}.zip`, sha256, handler: CANARY_HANDLER } };
+  return {
+    zip,
+    manifest: { file: `taskboard-canary-${sha256.slice(0, 16)}.zip`, sha256, handler: CANARY_HANDLER },
+  };
 }
 
 /** `make canary-bundle`: writes the zip (only the current one) and manifest.json. */
@@ -106,7 +109,9 @@ async function main(): Promise<void> {
   for (const old of readdirSync(CANARY_OUT_DIR)) if (old.endsWith('.zip')) rmSync(join(CANARY_OUT_DIR, old));
   writeFileSync(join(CANARY_OUT_DIR, manifest.file), zip);
   writeFileSync(join(CANARY_OUT_DIR, CANARY_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-  console.log(`canary-bundle: ${join(CANARY_OUT_DIR, manifest.file)} (${zip.length} bytes, sha256 ${manifest.sha256})`);
+  console.log(
+    `canary-bundle: ${join(CANARY_OUT_DIR, manifest.file)} (${zip.length} bytes, sha256 ${manifest.sha256})`,
+  );
 }
 
 if (require.main === module) {

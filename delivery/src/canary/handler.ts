@@ -1,5 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { synthetics } from '@aws/synthetics-playwright';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describeResult } from '../smoke/journey';
 import { type CanaryCredentials, runBrowserJourney } from './journey';
 

@@ -65,7 +65,8 @@ export function runBrowserJourney(
     // The login page renders only when index.html, its bundle and the router all work.
     async 'spa-shell'() {
       const res = await page.goto(`${base}/login`, { waitUntil: 'domcontentloaded', timeout });
-      if (!res || res.status() !== 200) fail(`GET /login: expected HTTP 200, got ${res?.status() ?? 'no answer'}`);
+      if (!res || res.status() !== 200)
+        fail(`GET /login: expected HTTP 200, got ${res?.status() ?? 'no answer'}`);
       await expectVisible(
         page.getByRole('heading', { name: 'Log in' }),
         'the SPA did not render its login form (heading "Log in"): the bundle failed to load or run',
@@ -84,8 +85,14 @@ export function runBrowserJourney(
       await page.getByRole('button', { name: 'Log in', exact: true }).click({ timeout });
       const res = await answer.catch(() => fail(`no answer to POST ${API_PATHS.login} within ${timeout} ms`));
       if (res.status() !== 200) {
-        await expectVisible(page.getByRole('alert'), `POST ${API_PATHS.login} answered HTTP ${res.status()}`, timeout);
-        fail(`POST ${API_PATHS.login} answered HTTP ${res.status()}; the page says "${await alertText(page)}"`);
+        await expectVisible(
+          page.getByRole('alert'),
+          `POST ${API_PATHS.login} answered HTTP ${res.status()}`,
+          timeout,
+        );
+        fail(
+          `POST ${API_PATHS.login} answered HTTP ${res.status()}; the page says "${await alertText(page)}"`,
+        );
       }
       await expectVisible(
         page.getByRole('button', { name: 'Log out' }),
@@ -99,8 +106,12 @@ export function runBrowserJourney(
     async 'list-tasks'() {
       const res = (await tasksAnswer) ?? fail(`the board never asked for GET ${API_PATHS.tasks}`);
       if (res.status() !== 200)
-        fail(`GET ${API_PATHS.tasks} answered HTTP ${res.status()}; the page says "${await alertText(page)}"`);
-      const page1 = (await res.json().catch(() => fail(`GET ${API_PATHS.tasks}: body is not JSON`))) as TaskPage;
+        fail(
+          `GET ${API_PATHS.tasks} answered HTTP ${res.status()}; the page says "${await alertText(page)}"`,
+        );
+      const page1 = (await res
+        .json()
+        .catch(() => fail(`GET ${API_PATHS.tasks}: body is not JSON`))) as TaskPage;
       const first = page1.items?.[0];
       const shown = first
         ? page.getByRole('heading', { name: first.title, exact: true })
@@ -116,5 +127,10 @@ export function runBrowserJourney(
   };
 
   const wrap = options.wrapStep ?? ((_step, run) => run());
-  return runSteps(base, BROWSER_STEPS, (step) => wrap(step, steps[step as keyof typeof steps]), options.onStep);
+  return runSteps(
+    base,
+    BROWSER_STEPS,
+    (step) => wrap(step, steps[step as keyof typeof steps]),
+    options.onStep,
+  );
 }
