@@ -65,8 +65,7 @@ export function runBrowserJourney(
     // The login page renders only when index.html, its bundle and the router all work.
     async 'spa-shell'() {
       const res = await page.goto(`${base}/login`, { waitUntil: 'domcontentloaded', timeout });
-      if (!res || res.status() !== 200)
-        fail(`GET /login: expected HTTP 200, got ${res?.status() ?? 'no answer'}`);
+      if (res?.status() !== 200) fail(`GET /login: expected HTTP 200, got ${res?.status() ?? 'no answer'}`);
       await expectVisible(
         page.getByRole('heading', { name: 'Log in' }),
         'the SPA did not render its login form (heading "Log in"): the bundle failed to load or run',
