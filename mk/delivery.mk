@@ -15,6 +15,19 @@ build-delivery: deps
 	tsc -b contracts
 	tsc -p $(DELIVERY_DIR)/tsconfig.build.json
 
+# The Synthetics canary's script: handler + browser journey bundled (esbuild-wasm) into a
+# deterministic zip named by its hash; the app-alarms stack reads dist/canary/manifest.json.
+CANARY_MANIFEST := $(DELIVERY_DIR)/dist/canary/manifest.json
+CANARY_SRC := $(wildcard $(DELIVERY_DIR)/src/canary/*.ts $(DELIVERY_DIR)/src/smoke/journey.ts contracts/src/*.ts)
+
+$(CANARY_MANIFEST): $(CANARY_SRC) | deps
+	tsc -b contracts
+	tsc -p $(DELIVERY_DIR)/tsconfig.build.json
+	node $(DELIVERY_DIR)/dist/src/canary/bundle.js
+
+.PHONY: canary-bundle
+canary-bundle: $(CANARY_MANIFEST) ## Build the Synthetics canary zip from the browser journey (delivery/dist/canary, hash in the name)
+
 ##@ Local
 
 .PHONY: smoke
@@ -31,7 +44,7 @@ drill-rollback: build build-delivery tools ## v1 and a bad v2 behind nginx under
 ##@ Quality
 
 .PHONY: test-delivery
-test-delivery: build build-delivery tools ## Deploy state machine, smoke journey vs the real API, the rollback drill end to end
+test-delivery: build build-delivery build-frontend tools ## Deploy state machine, smoke journey vs the real API, the canary's browser journey in Chromium, the rollback drill
 	tsc -p $(DELIVERY_DIR)/tsconfig.json
 	cd $(DELIVERY_DIR) && $(DRILL_ENV) vitest run
 

@@ -21,7 +21,7 @@ $(CONTRACTS_JS): $(wildcard contracts/src/*.ts) contracts/tsconfig.json | deps
 	tsc -b contracts
 	@touch $@
 
-$(INFRA_JS): $(INFRA_SRC) $(CONTRACTS_JS) | deps
+$(INFRA_JS): $(INFRA_SRC) $(CONTRACTS_JS) $(CANARY_MANIFEST) | deps
 	tsc -p tsconfig.infra.json
 	@touch $@
 

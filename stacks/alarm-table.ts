@@ -5,6 +5,7 @@ import { alertingAlarms } from './alerting';
 import { appAlarms } from './app-alarms';
 import { ENVIRONMENTS, type InfraConfig } from './config';
 import type { AlarmSpec } from './constructs/alarm';
+import { canaryAlarm } from './constructs/synthetics-canary';
 
 export const ALARM_TABLE_PATH = 'docs/alarms.md';
 
@@ -19,6 +20,9 @@ export function alarmCatalogue(config: InfraConfig) {
       [
         ...alertingAlarms(config[env]).map((spec) => ({ stack: 'alerting', spec })),
         ...appAlarms(ALB).map((spec) => ({ stack: 'app-alarms', spec })),
+        ...(config[env].canary.enabled
+          ? [{ stack: 'app-alarms', spec: canaryAlarm(`${config[env].project}-${env}`, config[env].canary) }]
+          : []),
       ],
     ]),
   ) as Record<(typeof ENVIRONMENTS)[number], { stack: string; spec: AlarmSpec }[]>;

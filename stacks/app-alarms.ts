@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { alarmTargets } from './alerting';
 import type { EnvConfig } from './config';
 import { Alarm, type AlarmSpec } from './constructs/alarm';
+import { canaryAlarm, loadCanaryScript, SyntheticsCanaryJourney } from './constructs/synthetics-canary';
 import { TaskboardStack } from './constructs/taskboard-stack';
 
 /** Tags the AWS Load Balancer Controller puts on the ALB of an IngressGroup. */
@@ -124,7 +125,8 @@ export function appAlarms(lb: string): AlarmSpec[] {
 
 /**
  * Alarms and the golden-signals dashboard that need the app's ALB, which the app chart's Ingress
- * creates: applied after the app stack, it finds the ALB by the LB controller's tags.
+ * creates: applied after the app stack, it finds the ALB by the LB controller's tags. Also the
+ * Synthetics canary, which needs the app answering behind the public URL.
  */
 export class AppAlarmsStack extends TaskboardStack {
   constructor(scope: Construct, env: EnvConfig) {
@@ -137,6 +139,26 @@ export class AppAlarmsStack extends TaskboardStack {
       warning: alerting.getString('warning_topic_arn'),
     };
     for (const spec of appAlarms(lb.arnSuffix)) new Alarm(this, this.prefix, spec, topics);
+
+    if (env.canary.enabled) {
+      // The browser journey through the public URL: what a user does, every few minutes.
+      const canary = new SyntheticsCanaryJourney(this, 'canary', {
+        name: this.prefix,
+        accountId: this.accountId,
+        region: env.region,
+        publicUrl: edge.getString('public_url'),
+        config: env.canary,
+        script: loadCanaryScript(),
+        accessLogBucket: edge.getString('edge_logs_bucket'),
+      });
+      new Alarm(this, this.prefix, canaryAlarm(this.prefix, env.canary), topics);
+      this.output('canary_name', canary.canary.name, 'CloudWatch Synthetics canary walking the public URL');
+      this.output(
+        'canary_user_secret_arn',
+        canary.secret.secret.arn,
+        'Secret holding the canary user (register it once: docs/delivery.md)',
+      );
+    }
 
     const dashboard = new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: `${this.prefix}-golden-signals`,

@@ -190,6 +190,20 @@ export interface AlertingConfig {
   databaseConnections: number;
 }
 
+/** The CloudWatch Synthetics canary walking the public URL in a browser (app-alarms stack). */
+export interface CanaryConfig {
+  /** Off: no canary, bucket, role, secret or alarm (TASKBOARD_<ENV>_CANARY=false). */
+  enabled: boolean;
+  /** Minutes between runs: `rate(N minutes)`; also the alarm's period. */
+  everyMinutes: number;
+  /** Consecutive failed (or missing) runs before the alarm fires. */
+  failedRunsToAlarm: number;
+  /** The canary user's e-mail (registered once through the API: docs/delivery.md). */
+  username: string;
+  /** Days run artifacts (screenshots, HAR, logs) stay in the canary's bucket. */
+  artifactDays: number;
+}
+
 export interface AuditConfig {
   /** Monthly AWS cost budget in USD (seed 000's estimate); 50/80/100 % actual, 100 % forecast notify. */
   budgetMonthlyUsd: number;
@@ -263,6 +277,7 @@ export interface EnvConfig {
   edge: EdgeConfig;
   alerting: AlertingConfig;
   audit: AuditConfig;
+  canary: CanaryConfig;
   github: GithubConfig;
 }
 
@@ -399,6 +414,14 @@ export function defaultConfig(): InfraConfig {
         },
         slack: null,
       },
+      // Dev: every 15 minutes, a third of prod's runs (and cost); TASKBOARD_DEV_CANARY=false turns it off.
+      canary: {
+        enabled: true,
+        everyMinutes: 15,
+        failedRunsToAlarm: 2,
+        username: 'canary@dev.taskboard.example.com',
+        artifactDays: 7,
+      },
       github: { repository: GITHUB_REPOSITORY, deployEnvironment: 'dev', oidcProvider: 'create' },
     },
     prod: {
@@ -470,6 +493,14 @@ export function defaultConfig(): InfraConfig {
         scaleDown: null,
         slack: null,
       },
+      // Every 5 minutes; two failed runs in a row (10 minutes) page.
+      canary: {
+        enabled: true,
+        everyMinutes: 5,
+        failedRunsToAlarm: 2,
+        username: 'canary@taskboard.example.com',
+        artifactDays: 30,
+      },
       github: { repository: GITHUB_REPOSITORY, deployEnvironment: 'production', oidcProvider: 'create' },
     },
   };
@@ -508,7 +539,7 @@ export function envVar(env: EnvName, field: string): string {
  * ACCOUNT_ID, STATE_BUCKET, BOOTSTRAP_STATE_IN_S3 (true|false), EKS_PUBLIC_CIDRS (comma list),
  * DB_ENGINE (rds|aurora-serverless-v2), IMAGE_TAG,
  * EDGE_DOMAIN and EDGE_HOSTED_ZONE ("none" clears both),
- * ALB_ORIGIN_DOMAIN, WAF (true|false), ALERT_EMAILS (comma list).
+ * ALB_ORIGIN_DOMAIN, WAF (true|false), ALERT_EMAILS (comma list), CANARY (true|false).
  * DB_ENGINE (rds|aurora-serverless-v2), GITHUB_OIDC_PROVIDER (create|existing),
  * AWS_CONFIG (true|false), SCALE_DOWN (false turns it off), SLACK_WORKSPACE_ID + SLACK_CHANNEL_ID
  * (together); and for both
@@ -559,6 +590,13 @@ export function loadConfig(vars: Record<string, string | undefined> = process.en
         problems.push(`${envVar(env, 'WAF')} must be "true" or "false", got "${waf}"`);
       }
       c.edge.waf.enabled = waf === 'true';
+    }
+    const canary = read('CANARY');
+    if (canary !== undefined) {
+      if (canary !== 'true' && canary !== 'false') {
+        problems.push(`${envVar(env, 'CANARY')} must be "true" or "false", got "${canary}"`);
+      }
+      c.canary.enabled = canary === 'true';
     }
     const emails = read('ALERT_EMAILS');
     if (emails !== undefined) c.alerting.emails = emails.split(',').map((s) => s.trim());
@@ -702,6 +740,7 @@ export function validateConfig(config: InfraConfig): string[] {
     if (!(c.audit.trailLogDays >= 90))
       p('audit.trailLogDays', 'must be >= 90 (incident forensics look back months)');
     problems.push(...validateAudit(env, c.audit));
+    problems.push(...validateCanary(env, c.canary));
     for (const email of c.alerting.emails) {
       if (!EMAIL.test(email))
         problems.push(`${envVar(env, 'ALERT_EMAILS')}: "${email}" is not an e-mail address`);
@@ -760,6 +799,17 @@ function validateAudit(env: EnvName, a: AuditConfig): string[] {
       );
     }
   }
+
+function validateCanary(env: EnvName, k: CanaryConfig): string[] {
+  const problems: string[] = [];
+  const p = (field: string, message: string) => problems.push(`${env}.canary.${field} ${message}`);
+  // CloudWatch Synthetics accepts rate(1 minute) up to rate(1 hour).
+  if (!Number.isInteger(k.everyMinutes) || k.everyMinutes < 1 || k.everyMinutes > 60)
+    p('everyMinutes', `must be an integer from 1 to 60, got ${k.everyMinutes}`);
+  if (!Number.isInteger(k.failedRunsToAlarm) || k.failedRunsToAlarm < 1)
+    p('failedRunsToAlarm', 'must be an integer >= 1');
+  if (!EMAIL.test(k.username)) p('username', `is not an e-mail address: "${k.username}"`);
+  if (!Number.isInteger(k.artifactDays) || k.artifactDays < 1) p('artifactDays', 'must be an integer >= 1');
   return problems;
 }
 

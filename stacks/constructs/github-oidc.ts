@@ -26,6 +26,10 @@ export const DEPLOY_SERVICES = [
   'autoscaling',
   'cloudwatch',
   'sns',
+  // The app-alarms stack's Synthetics canary: CreateCanary makes its Lambda function and layer
+  // with the caller's rights.
+  'synthetics',
+  'lambda',
 ];
 
 export interface GithubOidcProps {

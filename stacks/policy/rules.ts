@@ -618,6 +618,27 @@ export const RULES: PolicyRule[] = [
   ...KUBERNETES_AUTH_RULES,
   ...APP_RULES,
   rule(
+    'SYNTHETICS-CANARY-WATCHED',
+    'Every Synthetics canary encrypts its artifacts with our KMS key and has an alarm on its SuccessPercent.',
+    (doc, c) => {
+      for (const canary of resources(doc, 'aws_synthetics_canary')) {
+        const encryption = blocks(blocks(canary.body.artifact_config)[0]?.s3_encryption)[0];
+        c.expect(
+          canary,
+          encryption?.encryption_mode === 'SSE_KMS' && isSet(encryption.kms_key_arn),
+          'artifacts (screenshots, HAR, logs) not encrypted with a KMS key',
+        );
+        const watched = resources(doc, 'aws_cloudwatch_metric_alarm').some(
+          (a) =>
+            a.body.namespace === 'CloudWatchSynthetics' &&
+            a.body.metric_name === 'SuccessPercent' &&
+            block(a.body.dimensions)?.CanaryName === canary.body.name,
+        );
+        c.expect(canary, watched, 'no alarm on its SuccessPercent: failed runs would page nobody');
+      }
+    },
+  ),
+  rule(
     'FIS-STOP-CONDITION',
     'Every FIS experiment template stops on a CloudWatch alarm of ours, never on "none".',
     (doc, c) => {

@@ -105,7 +105,14 @@ const EXPECTED: Record<string, RegExp[]> = {
     // The night scale-down exists in dev only.
     /^(data\.aws_iam_policy_document|resource\.aws_iam_role|resource\.aws_iam_role_policy|resource\.aws_scheduler_schedule|resource\.aws_scheduler_schedule_group)\.scale-down_/,
   ],
-  'app-alarms': [/^resource\.aws_cloudwatch_dashboard\.dashboard\.dashboard_body$/], // Redis widgets per node
+  'app-alarms': [
+    /^resource\.aws_cloudwatch_dashboard\.dashboard\.dashboard_body$/, // Redis widgets per node
+    // The canary: every 5 minutes in prod, 15 in dev (so the alarm's period), artifacts kept 30 vs 7 days.
+    /^resource\.aws_synthetics_canary\.journey\.(schedule\.expression|(success|failure)_retention_period)$/,
+    /^resource\.aws_cloudwatch_metric_alarm\.canary-journey-failing\.period$/,
+    /^resource\.aws_s3_bucket_lifecycle_configuration\.canary_artifacts_lifecycle_\w+\.rule\.0\.expiration\.0\.days$/,
+    /^resource\.aws_secretsmanager_secret_version\.canary_user_version_\w+\.secret_string$/, // the canary username
+  ],
 };
 
 let files: Map<string, SynthesizedFile>;

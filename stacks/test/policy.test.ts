@@ -290,6 +290,12 @@ const BROKEN: Record<string, { stack: string; breakIt: (d: TfDocument) => void }
       only(d.provider?.kubernetes).token = ref('data.aws_eks_cluster_auth.cluster.token');
     },
   },
+  'SYNTHETICS-CANARY-WATCHED': {
+    stack: 'prod-app-alarms',
+    breakIt: (d) => {
+      delete first(d, 'aws_synthetics_canary').artifact_config;
+    },
+  },
   'FIS-STOP-CONDITION': {
     stack: 'prod-resilience',
     breakIt: (d) => {

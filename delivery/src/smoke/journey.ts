@@ -13,7 +13,8 @@ import type { SmokeHttp, SmokeResponse } from './http-client';
 /**
  * The smoke journey: what a user does on a fresh deploy, through the public URL. Every step
  * checks what it got and throws a StepFailure naming what was wrong; the first failure ends the
- * run (later steps depend on earlier ones). Deploys, rollbacks and the canary all run this.
+ * run (later steps depend on earlier ones). Deploys and rollbacks run this over HTTP; the canary
+ * walks `spa-shell`, `login` and `list-tasks` of the same vocabulary in a browser (../canary/journey.ts).
  */
 export const JOURNEY_STEPS = [
   'ready',
@@ -232,42 +233,56 @@ export function smokeEmail(): string {
   return `smoke-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}@example.com`;
 }
 
-/** Runs every step in order until one fails. Never throws for a failed step; the result says. */
-export async function runJourney(http: SmokeHttp, options: JourneyOptions = {}): Promise<SmokeResult> {
+/**
+ * Runs named steps in order until one fails: the one runner of every journey (the HTTP smoke
+ * journey here, the browser journey of the canary in ../canary/journey.ts), so both report the
+ * same StepResult/SmokeResult and name their steps from the one JourneyStep vocabulary.
+ */
+export async function runSteps(
+  baseUrl: string,
+  names: readonly JourneyStep[],
+  run: (step: JourneyStep) => Promise<void>,
+  onStep?: (result: StepResult) => void,
+): Promise<SmokeResult> {
   const started = performance.now();
-  const session: Session = {
-    email: options.email ?? smokeEmail(),
-    password: randomBytes(18).toString('base64url'),
-  };
   const steps: StepResult[] = [];
-  for (const step of JOURNEY_STEPS) {
+  for (const step of names) {
     const t0 = performance.now();
     let result: StepResult;
     try {
-      await STEPS[step](http, session);
+      await run(step);
       result = { step, ok: true, ms: Math.round(performance.now() - t0) };
     } catch (err) {
       const reason = err instanceof StepFailure ? err.message : `request failed: ${(err as Error).message}`;
       result = { step, ok: false, ms: Math.round(performance.now() - t0), reason };
     }
     steps.push(result);
-    options.onStep?.(result);
+    onStep?.(result);
     if (!result.ok) {
       return {
         ok: false,
-        baseUrl: http.baseUrl,
+        baseUrl,
         steps,
         failed: { step, reason: result.reason! },
         ms: Math.round(performance.now() - started),
       };
     }
   }
-  return { ok: true, baseUrl: http.baseUrl, steps, ms: Math.round(performance.now() - started) };
+  return { ok: true, baseUrl, steps, ms: Math.round(performance.now() - started) };
+}
+
+/** Runs every step in order until one fails. Never throws for a failed step; the result says. */
+export function runJourney(http: SmokeHttp, options: JourneyOptions = {}): Promise<SmokeResult> {
+  const session: Session = {
+    email: options.email ?? smokeEmail(),
+    password: randomBytes(18).toString('base64url'),
+  };
+  return runSteps(http.baseUrl, JOURNEY_STEPS, (step) => STEPS[step](http, session), options.onStep);
 }
 
 /** One readable line per result: what the CLI prints last and what a deploy records. */
-export function describeResult(r: SmokeResult): string {
+export function describeResult(r: SmokeResult, journey = 'smoke'): string {
   return r.ok
-    ? `smoke: PASS ${r.baseUrl} (${r.steps.length} steps in ${r.ms} ms)`
-    : `smoke: FAIL ${r.baseUrl} at step "${r.failed!.step}": ${r.failed!.reason}`;
+    ? `${journey}: PASS ${r.baseUrl} (${r.steps.length} steps in ${r.ms} ms)`
+    : `${journey}: FAIL ${r.baseUrl} at step "${r.failed!.step}": ${r.failed!.reason}`;
 }
