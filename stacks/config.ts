@@ -799,6 +799,8 @@ function validateAudit(env: EnvName, a: AuditConfig): string[] {
       );
     }
   }
+  return problems;
+}
 
 function validateCanary(env: EnvName, k: CanaryConfig): string[] {
   const problems: string[] = [];

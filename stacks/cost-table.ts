@@ -81,6 +81,8 @@ export const USAGE_BILLED = [
   'aws_flow_log',
   'aws_scheduler_schedule',
   'aws_cloudwatch_event_rule',
+  // Traces recorded and retrieved, and Insights per trace processed.
+  'aws_xray_group',
 ] as const;
 
 /** No charge of their own (configuration, IAM, networking glue, in-cluster objects). */
@@ -130,6 +132,7 @@ const FREE = new Set([
   'aws_s3_bucket_server_side_encryption_configuration',
   'aws_s3_bucket_versioning',
   'aws_scheduler_schedule_group',
+  'aws_xray_sampling_rule',
   'aws_secretsmanager_secret_version',
   'aws_security_group',
   'aws_sns_topic_policy',
