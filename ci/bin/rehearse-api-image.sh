@@ -11,7 +11,7 @@ set -euo pipefail
 [[ $# -eq 0 ]] || { echo "usage: $0   (env: REHEARSAL_DATABASE_URL, REHEARSAL_REDIS_URL, REHEARSAL_PORT)" >&2; exit 2; }
 DOCKERFILE=api/Dockerfile
 DATABASE_URL=${REHEARSAL_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-REDIS_URL=${REHEARSAL_REDIS_URL:-redis://127.0.0.1:6379/14}
+REDIS_URL=${REHEARSAL_REDIS_URL-redis://127.0.0.1:6379/14} # set empty: no Redis
 PORT=${REHEARSAL_PORT:-38431}
 for built in contracts/dist/index.js api/dist/src/main.js; do
   [[ -f $built ]] || { echo "rehearse-api-image: $built missing (run make build)" >&2; exit 1; }
@@ -42,7 +42,7 @@ cp -r contracts/dist "$app/contracts/dist"
 cp -r api/dist/src "$app/api/dist/src"
 
 echo "rehearse-api-image: ${cmd[*]} (from $app/api, port $PORT)"
-(cd "$app/api" && exec env NODE_ENV=production DATABASE_URL="$DATABASE_URL" REDIS_URL="$REDIS_URL" \
+(cd "$app/api" && exec env NODE_ENV=production DATABASE_URL="$DATABASE_URL" ${REDIS_URL:+REDIS_URL="$REDIS_URL"} \
   PORT="$PORT" METRICS_PORT=0 JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
   "${cmd[@]}") >"$app/api.log" 2>&1 &
 pid=$!
