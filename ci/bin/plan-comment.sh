@@ -19,12 +19,17 @@ files=("$dir"/*.txt)
 header="$MARKER
 ### \`cdktf plan\` ($(git rev-parse --short HEAD 2>/dev/null || echo '?'))
 "
-# Each plan gets an equal share of what the header and the per-plan markup leave over.
-budget=$(((LIMIT - ${#header} - 300 * ${#files[@]}) / ${#files[@]}))
+plans=()
+for f in "${files[@]}"; do plans+=("$(sed 's/\x1b\[[0-9;]*m//g' "$f")"); done # colours would show as garbage
+# Plans under an equal share of the room stay whole; the long ones split what they leave over.
+room=$((LIMIT - ${#header} - 300 * ${#files[@]}))
+share=$((room / ${#files[@]})) long=0
+for p in "${plans[@]}"; do if ((${#p} <= share)); then room=$((room - ${#p})); else long=$((long + 1)); fi; done
+budget=$((long > 0 ? room / long : room))
 body=$header
-for f in "${files[@]}"; do
+for i in "${!files[@]}"; do
+  f=${files[$i]} plan=${plans[$i]}
   name=$(basename "$f" .txt)
-  plan=$(sed 's/\x1b\[[0-9;]*m//g' "$f") # terraform's colours would show as garbage
   status=ok
   grep -q '^plan-ci: failed' "$f" && status=FAILED
   note=''
