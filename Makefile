@@ -43,7 +43,7 @@ $(DEPS_STAMP): package.json package-lock.json $(wildcard */package.json) $(NODE_
 deps: $(DEPS_STAMP) ## Install the pinned Node, then npm dependencies (npm ci, only when a manifest, the lock or the pin changed)
 
 .PHONY: tools
-tools: ## Install the pinned Node, helm, actionlint, toxiproxy, promtool, amtool, chromium, nginx (idempotent)
+tools: ## Install the pinned Node, helm, actionlint, toxiproxy, promtool, amtool, chromium, nginx, shellcheck (idempotent)
 	@scripts/tools.sh
 
 .PHONY: doctor

@@ -74,5 +74,6 @@ GOEXPERIMENT=jsonv2 go_tool trivy "$TRIVY_MODULE" || failed=1
 apt_tool promtool prometheus || failed=1
 apt_tool amtool prometheus-alertmanager || failed=1
 apt_tool chromium chromium || failed=1
+apt_tool shellcheck shellcheck || failed=1
 apt_tool nginx nginx-light || failed=1
 exit "$failed"
