@@ -58,15 +58,18 @@ export function findKnee(
   };
 }
 
+/** One line naming the knee (Markdown bold), for the report, the perf-baseline index and the console. */
+export function kneeHeadline(knee: Knee): string {
+  return knee.brokeAt === undefined
+    ? `**Knee: not reached** — every step up to ${knee.kneeRate} req/s held the SLO; raise LOADTEST_STRESS_MAX_RATE.`
+    : knee.kneeRate === undefined
+      ? `**Knee: below the first step** — ${knee.brokeAt} req/s already broke the SLO.`
+      : `**Knee: ${knee.kneeRate} req/s** — the SLO held up to ${knee.kneeRate} req/s and broke at ${knee.brokeAt} req/s.`;
+}
+
 export function kneeMarkdown(knee: Knee, limits: SloLimits): string[] {
-  const headline =
-    knee.brokeAt === undefined
-      ? `**Knee: not reached** — every step up to ${knee.kneeRate} req/s held the SLO; raise LOADTEST_STRESS_MAX_RATE.`
-      : knee.kneeRate === undefined
-        ? `**Knee: below the first step** — ${knee.brokeAt} req/s already broke the SLO.`
-        : `**Knee: ${knee.kneeRate} req/s** — the SLO held up to ${knee.kneeRate} req/s and broke at ${knee.brokeAt} req/s.`;
   return [
-    headline,
+    kneeHeadline(knee),
     '',
     `SLO per step: ${limits.latencyPercentile} < ${limits.latencyMs} ms and error ratio <= ${(limits.maxErrorRatio * 100).toFixed(3)} %.`,
     '',

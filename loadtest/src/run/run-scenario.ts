@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type RunOutcome, runArtillery } from '../artillery/run';
 import type { LoadtestEnv } from '../config/env';
 import { cacheUse, scrapeCache } from '../metrics/cache';
-import { findKnee, kneeMarkdown } from '../report/knee';
+import { findKnee, type Knee, kneeMarkdown } from '../report/knee';
 import { type WrittenReport, writeReport } from '../report/markdown';
 import { timeline } from '../report/series';
 import { plannedSeconds } from '../scenarios/helpers';
@@ -30,6 +30,8 @@ export interface ScenarioRun {
   readonly outcome: RunOutcome;
   readonly meta: RunMeta;
   readonly report: WrittenReport | undefined;
+  /** Stress only: where the SLO broke. */
+  readonly knee?: Knee;
 }
 
 export async function runScenario(options: ScenarioRunOptions): Promise<ScenarioRun> {
@@ -67,13 +69,11 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       `Cache: ${meta.cache.hits} hits, ${meta.cache.misses} misses, hit ratio ${meta.cache.hitRatio === null ? '– (no lookups: cache disabled?)' : `${(meta.cache.hitRatio * 100).toFixed(1)} %`} (from /metrics).`,
     );
   else notes.push('', `Cache hit ratio: unavailable (${meta.cache.unavailable}).`);
-  if (definition.name === 'stress')
-    notes.push(
-      '',
-      '## Knee',
-      '',
-      ...kneeMarkdown(findKnee(timeline(outcome.result), stressSteps(options.env), limits), limits),
-    );
+  const knee =
+    definition.name === 'stress'
+      ? findKnee(timeline(outcome.result), stressSteps(options.env), limits)
+      : undefined;
+  if (knee) notes.push('', '## Knee', '', ...kneeMarkdown(knee, limits));
   const report = writeReport(join(options.outputDir, RUN_FILES.report), {
     title: `Load test: ${definition.name}${options.label ? ` (${options.label})` : ''}`,
     result: outcome.result,
@@ -82,5 +82,5 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     maxErrorRatio: limits.maxErrorRatio,
     notes,
   });
-  return { outcome, meta, report };
+  return { outcome, meta, report, ...(knee ? { knee } : {}) };
 }
