@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsWindow } from '../src/artillery/result';
 import type { RunOutcome } from '../src/artillery/run';
-import { findKnee, kneeHeadline } from '../src/report/knee';
+import { findKnee, kneeHeadline, phaseStarts } from '../src/report/knee';
 import { timeline } from '../src/report/series';
 import { perfBaselineIndex, targetNotReady } from '../src/run/perf-baseline';
 import type { ScenarioRun } from '../src/run/run-scenario';
@@ -50,6 +50,32 @@ describe('stress knee', () => {
     expect(knee.steps.map((s) => s.held)).toEqual([true, false, true]);
     expect(knee.kneeRate).toBe(100);
     expect(knee.brokeAt).toBe(200);
+  });
+
+  it('judges each step on the windows from when Artillery says it started, not its planned length', () => {
+    // The generator lagged: step 1 took 40 s (windows 0-3), steps 2 and 3 one window each.
+    const p95s = [40, 60, 80, 100, 650, 40];
+    const start = syntheticResult().intermediate[0]!.firstMetricAt - 5;
+    const hhmmss = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+    const output = [0, 40, 50]
+      .map(
+        (s, i) =>
+          `Phase started: step ${i + 1}: ${steps[i]!.rate} req/s (index: ${i}, duration: 20s) ${hhmmss(start + s * 1000)}(+0000)`,
+      )
+      .join('\n');
+    const starts = phaseStarts(output, start);
+    expect(starts).toEqual([start, start + 40_000, start + 50_000]);
+    const knee = findKnee(stressResult(p95s), steps, limits, starts);
+    expect(knee.steps.map((s) => s.held)).toEqual([true, false, true]);
+    expect(knee.kneeRate).toBe(100);
+    // By the planned 20 s steps the 650 ms window would have been step 3's.
+    expect(findKnee(stressResult(p95s), steps, limits).kneeRate).toBe(200);
+    // A +0100 clock names the same instants an hour later.
+    const shifted = output.replace(
+      /(\d\d):(\d\d:\d\d)\(\+0000\)/g,
+      (_, h, rest) => `${String(Number(h) + 1).padStart(2, '0')}:${rest}(+0100)`,
+    );
+    expect(phaseStarts(shifted, start)).toEqual(starts);
   });
 
   it('says when the first step already broke, or no step did', () => {

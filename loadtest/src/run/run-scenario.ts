@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type RunOutcome, runArtillery } from '../artillery/run';
 import type { LoadtestEnv } from '../config/env';
 import { cacheUse, scrapeCache } from '../metrics/cache';
-import { findKnee, type Knee, kneeMarkdown } from '../report/knee';
+import { findKnee, type Knee, kneeMarkdown, phaseStarts } from '../report/knee';
 import { type WrittenReport, writeReport } from '../report/markdown';
 import { timeline } from '../report/series';
 import { plannedSeconds } from '../scenarios/helpers';
@@ -14,6 +14,9 @@ import { scenario as lookup } from '../scenarios/index';
 import { stressSteps } from '../scenarios/stress';
 import { sloLimits } from '../thresholds/slo';
 import { RUN_FILES, type RunMeta, writeMeta } from './saved-run';
+
+/** How far a run may overrun its planned phases before the bound stops it. */
+export const PHASE_STRETCH_ALLOWANCE = 2;
 
 export interface ScenarioRunOptions {
   readonly scenario: string;
@@ -43,7 +46,9 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
   const outcome = await runArtillery({
     script,
     outputDir: options.outputDir,
-    timeoutMs: (plannedSeconds(script) + options.env.LOADTEST_GRACE_SECONDS) * 1000,
+    // Twice the plan: a CPU-starved load generator stretches its phases (stress's 180 s took over
+    // 300 s on a loaded 2-core host and was cut before writing its result). The bound is a safety net.
+    timeoutMs: (PHASE_STRETCH_ALLOWANCE * plannedSeconds(script) + options.env.LOADTEST_GRACE_SECONDS) * 1000,
     env: options.artilleryEnv,
   });
   const after = await scrapeCache(metricsUrl);
@@ -71,7 +76,12 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
   else notes.push('', `Cache hit ratio: unavailable (${meta.cache.unavailable}).`);
   const knee =
     definition.name === 'stress'
-      ? findKnee(timeline(outcome.result), stressSteps(options.env), limits)
+      ? findKnee(
+          timeline(outcome.result),
+          stressSteps(options.env),
+          limits,
+          phaseStarts(outcome.output, outcome.result.aggregate.firstMetricAt),
+        )
       : undefined;
   if (knee) notes.push('', '## Knee', '', ...kneeMarkdown(knee, limits));
   const report = writeReport(join(options.outputDir, RUN_FILES.report), {
