@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Check, evaluate, type Measurements, measure, type Observations } from './checks/evaluate';
-import { perSecond } from './checks/timeline';
+import { failed, perSecond } from './checks/timeline';
 import type { DrillConfig } from './harness/config';
 import { portList } from './harness/config';
 import { Harness } from './harness/harness';
@@ -285,10 +285,11 @@ function concludeScenario(
         measurements,
         checks,
         charts: written.charts,
-        // For diagnosis: the drill-clock moments and the raw readiness probes.
+        // For diagnosis: the drill-clock moments, every failed request and the raw readiness probes.
         injectedAt,
         healedAt,
         endedAt,
+        failedRequests: observations.records.filter(failed),
         readiness: samples,
       },
       null,

@@ -7,6 +7,12 @@ import { join } from 'node:path';
  * idempotent request is retried on the other one. Non-idempotent requests already sent are not
  * retried (nginx's default), so an in-flight POST on a killed replica fails, as it would in the cluster.
  */
+/**
+ * nginx's passive check: after one failed attempt a replica gets no traffic for this long. A replica
+ * refused connections while it restarted, so it takes traffic again only this long after that.
+ */
+export const UPSTREAM_FAIL_TIMEOUT_SECONDS = 2;
+
 export function writeNginxConfig(dir: string, listenPort: number, upstreamPorts: number[]): string {
   const temp = join(dir, 'nginx-temp');
   mkdirSync(temp, { recursive: true });
@@ -24,7 +30,7 @@ http {
   uwsgi_temp_path ${temp}/uwsgi;
   scgi_temp_path ${temp}/scgi;
   upstream taskboard_api {
-${upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n')}
+${upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=${UPSTREAM_FAIL_TIMEOUT_SECONDS}s;`).join('\n')}
     keepalive 32;
   }
   server {
