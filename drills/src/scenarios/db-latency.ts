@@ -15,7 +15,7 @@ export const dbLatency: Scenario = {
   name: 'db-latency',
   title: `PostgreSQL answers ${LATENCY_MS} ms late`,
   hypothesis:
-    'Requests slow down but succeed (each stays under the 1.25 s request deadline), readiness stays green, ApiHighLatency fires as a ticket and nothing pages.',
+    'Requests slow down but succeed (each under the 1.25 s request deadline) and ApiHighLatency fires as a ticket. Each readiness ping now exceeds its 500 ms budget, so both replicas report not ready and ApiDatabaseUnreachable pages: the API treats a database slower than 500 ms as down.',
   fault: `toxiproxy adds ${LATENCY_MS} ms latency to every PostgreSQL reply (downstream)`,
   minFaultSeconds: 10,
   maxFaultSeconds: 60,
@@ -34,10 +34,19 @@ export const dbLatency: Scenario = {
     log('PostgreSQL latency removed');
   },
   expect: {
-    alerts: [{ name: 'ApiHighLatency', state: 'firing' }],
-    silent: ['ApiHighErrorRate', 'ApiDatabaseUnreachable', 'ApiCacheErrorRateHigh'],
-    notified: [{ receiver: 'ticket-sns', alert: 'ApiHighLatency' }],
-    readinessDuringFault: 'none',
+    // One round trip over the SLO is also over readiness's 500 ms ping budget (health.controller.ts):
+    // the same fault necessarily takes both replicas out and sets taskboard_db_up to 0. That is the
+    // API's design, asserted here as it is; docs/drills.md names it as a finding.
+    alerts: [
+      { name: 'ApiHighLatency', state: 'firing' },
+      { name: 'ApiDatabaseUnreachable', state: 'firing' },
+    ],
+    silent: ['ApiHighErrorRate', 'ApiCacheErrorRateHigh'],
+    notified: [
+      { receiver: 'ticket-sns', alert: 'ApiHighLatency' },
+      { receiver: 'page-pagerduty', alert: 'ApiDatabaseUnreachable' },
+    ],
+    readinessDuringFault: 'all',
     // A transaction is a few round trips: well under the deadline, but a starved CPU can push one over.
     maxFailedDuringFault: 10,
     maxFailedOutsideFault: 0,
