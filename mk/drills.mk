@@ -13,10 +13,10 @@ build-drills: build ## Compile the drill harness (drills/) to JavaScript
 	tsc -p $(DRILLS_DIR)/tsconfig.build.json
 
 .PHONY: drill
-drill: tools build-drills ## Run one local drill: make drill SCENARIO=pod-kill|db-down|cache-down|... (report in artifacts/drills/)
+drill: tools build-drills ## Run local drills on one harness: make drill SCENARIO=pod-kill|db-down|...|a,b|all (report in artifacts/drills/)
 	node --enable-source-maps $(DRILLS_DIR)/dist/src/cli/drill.js "$(SCENARIO)"
 
 .PHONY: test-drills
-test-drills: tools build-drills ## Drill harness: scaled rules, report writer, CLI refusals, pod-kill/db-down/cache-down live, no process left
+test-drills: tools build-drills ## Drill harness: scaled rules, report writer, CLI refusals, every scenario live on one harness, no process left
 	tsc -p $(DRILLS_DIR)/tsconfig.json
 	cd $(DRILLS_DIR) && vitest run

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDrillConfig } from '../src/harness/config';
-import { scenarioNames } from '../src/scenarios/catalogue';
+import { parseScenarios, SCENARIOS, scenarioNames } from '../src/scenarios/catalogue';
 import { drillDatabases, processesOf, reachable } from './support/leftovers';
 import { REPO } from './support/run-drill';
 
@@ -25,6 +25,26 @@ function run(args: string[], env: Record<string, string>) {
     timeout: 60_000,
   });
 }
+
+describe('SCENARIO lists', () => {
+  const names = (raw: string | undefined) => {
+    const parsed = parseScenarios(raw);
+    return 'error' in parsed ? parsed.error : parsed.scenarios.map((s) => s.name);
+  };
+
+  it('takes one name, several in the given order, or all', () => {
+    expect(names('db-down')).toEqual(['db-down']);
+    expect(names('cache-down, pod-kill')).toEqual(['cache-down', 'pod-kill']);
+    expect(names('all')).toEqual(SCENARIOS.map((s) => s.name));
+  });
+
+  it('refuses an unknown, a repeated or a missing name, naming it', () => {
+    expect(names('pod-kill,nope,db-down')).toBe('unknown SCENARIO "nope"');
+    expect(names('db-down,db-down')).toBe('SCENARIO names db-down more than once');
+    expect(names('')).toBe('SCENARIO is not set');
+    expect(names(undefined)).toBe('SCENARIO is not set');
+  });
+});
 
 describe.skipIf(!BUILT)('drill CLI refusals', () => {
   it('an unknown SCENARIO prints the valid names and exits non-zero', () => {

@@ -34,6 +34,17 @@ describe.skipIf(!built)('loadtest CLI', () => {
     );
   });
 
+  it('perf-baseline refuses a target that is not ready before any run, naming it', () => {
+    // Port 9 (discard) on 127.0.0.1: nothing listens there.
+    const r = spawnSync(process.execPath, [CLI, 'perf-baseline', '--out', join(work, 'never')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', LOADTEST_TARGET: 'http://127.0.0.1:9' },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('the target is not ready: GET http://127.0.0.1:9/health/ready failed');
+    expect(existsSync(join(work, 'never'))).toBe(false);
+  });
+
   it('make loadtest with an unknown SCENARIO fails and lists the valid names', () => {
     const r = spawnSync('make', ['-s', 'loadtest', 'SCENARIO=nosuch'], { cwd: REPO, encoding: 'utf8' });
     expect(r.status).not.toBe(0);

@@ -45,8 +45,9 @@ export interface Measurements {
 }
 
 /**
- * Consecutive failed probes before a replica counts as not ready. Like the chart's readiness
- * `failureThreshold`, one failed probe (a starved CPU, a GC pause) does not take a pod out.
+ * Consecutive failed probes (0.5 s apart) before a replica counts as not ready: one failed probe (a
+ * starved CPU, a GC pause) does not take a pod out. Still stricter than the chart, whose readiness
+ * (every 5 s, `failureThreshold: 2`) takes a pod out only after 5–10 s of failing.
  */
 export const READINESS_FAILURE_THRESHOLD = 3;
 

@@ -1,29 +1,32 @@
 /**
- * `make drill SCENARIO=<name>`: runs one local drill and exits 0 only when every assertion held.
+ * `make drill SCENARIO=<name>[,<name>…]`: runs local drills and exits 0 only when every assertion of
+ * every one held. Several names run one after another on one harness (started once, reset between
+ * scenarios); `all` runs every scenario.
  * Exit codes: 0 passed, 1 an assertion failed or the drill broke, 2 unknown scenario or bad
  * configuration, 3 cannot start (tool missing, port taken, service down: nothing was started),
  * 130 interrupted (everything started was stopped).
  */
 
-import { runDrill } from '../drill';
+import { runDrills } from '../drill';
 import { DrillConfigError, loadDrillConfig } from '../harness/config';
 import type { Harness } from '../harness/harness';
 import { preflight } from '../harness/preflight';
-import { findScenario, scenarioNames } from '../scenarios/catalogue';
+import { parseScenarios, scenarioNames } from '../scenarios/catalogue';
 
 const t0 = Date.now();
 const log = (line: string) =>
   console.log(`drill [${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 
 async function main(): Promise<number> {
-  const name = process.argv[2] || process.env.SCENARIO;
-  const scenario = findScenario(name);
-  if (!scenario) {
+  const parsed = parseScenarios(process.argv[2] || process.env.SCENARIO);
+  if ('error' in parsed) {
     console.error(
-      `drill: ${name ? `unknown SCENARIO "${name}"` : 'SCENARIO is not set'}; valid names: ${scenarioNames().join(', ')}`,
+      `drill: ${parsed.error}; valid names: ${scenarioNames().join(', ')} (comma-separated, or all)`,
     );
     return 2;
   }
+  const scenarios = parsed.scenarios;
+  const names = scenarios.map((s) => s.name).join(', ');
   let config: ReturnType<typeof loadDrillConfig>;
   try {
     config = loadDrillConfig();
@@ -36,7 +39,7 @@ async function main(): Promise<number> {
   }
   const problems = await preflight(config);
   if (problems.length > 0) {
-    console.error(`drill: cannot start ${scenario.name}; nothing was started or changed:`);
+    console.error(`drill: cannot start ${names}; nothing was started or changed:`);
     for (const p of problems) console.error(`  - ${p}`);
     return 3;
   }
@@ -56,14 +59,17 @@ async function main(): Promise<number> {
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
 
-  log(`${scenario.name}: ${scenario.title}`);
-  const result = await runDrill(scenario, config, log, (h) => {
+  for (const s of scenarios) log(`${s.name}: ${s.title}`);
+  const results = await runDrills(scenarios, config, log, (h) => {
     harness = h;
   });
-  for (const c of result.checks) log(`${c.passed ? 'pass' : 'FAIL'}  ${c.name}: ${c.detail}`);
-  log(`report: ${result.reportDir}/report.md (${result.durationSeconds.toFixed(0)} s)`);
-  log(result.passed ? `${scenario.name} PASSED` : `${scenario.name} FAILED`);
-  return result.passed ? 0 : 1;
+  for (const result of results) {
+    for (const c of result.checks)
+      log(`${result.scenario}: ${c.passed ? 'pass' : 'FAIL'}  ${c.name}: ${c.detail}`);
+    log(`${result.scenario}: report ${result.reportDir}/report.md (${result.durationSeconds.toFixed(0)} s)`);
+    log(result.passed ? `${result.scenario} PASSED` : `${result.scenario} FAILED`);
+  }
+  return results.every((r) => r.passed) ? 0 : 1;
 }
 
 main().then(

@@ -8,7 +8,7 @@ import { ApiReplica } from './api-replicas';
 import { type DrillConfig, REPO_ROOT } from './config';
 import { writeNginxConfig } from './load-balancer';
 import { API_MIGRATE } from './preflight';
-import { httpStatus, ProcessGroup, waitFor } from './processes';
+import { httpStatus, ProcessGroup, type Started, waitFor } from './processes';
 import { PrometheusApi, writePrometheusConfig } from './prometheus';
 import { Toxiproxy } from './toxiproxy';
 
@@ -32,6 +32,9 @@ export class Harness {
   readonly databaseName: string;
   private readonly started = Date.now();
   private databaseCreated = false;
+  private observabilityRuns = 0;
+  private prometheusProcess: Started | undefined;
+  private alertmanager: Started | undefined;
 
   constructor(readonly config: DrillConfig) {
     this.workDir = mkdtempSync(join(tmpdir(), 'taskboard-drill-'));
@@ -55,8 +58,9 @@ export class Harness {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       DATABASE_URL: db.toString(),
-      // Fail fast on a dead database, as the chart configures it, so readiness flips within a second.
-      DATABASE_CONNECT_TIMEOUT_MS: '500',
+      // DATABASE_CONNECT_TIMEOUT_MS stays the API's default (1 s), as the chart runs it. A shorter one
+      // made every new connection fail under db-latency (a connect is a round trip); db-down needs none
+      // (a disabled toxiproxy refuses connections at once).
       MIGRATE_ON_BOOT: 'false',
       REDIS_URL: redis.toString(),
       JWT_SECRET: `drill-${config.runId}-secret-0123456789abcdef0123456789`,
@@ -147,17 +151,48 @@ export class Harness {
     log(`nginx on :${p.proxy}`);
 
     await this.sink.listen(p.notificationSink);
+    await this.startObservability();
+    log(
+      `Prometheus on :${p.prometheus} (rules: for/interval ÷${this.config.timeScale}), Alertmanager on :${p.alertmanager}`,
+    );
+  }
+
+  /**
+   * Alertmanager, then Prometheus, each with fresh storage: no alert state, series or notification log
+   * from an earlier scenario (the rules' `[5m]` windows would otherwise carry one fault into the next).
+   */
+  private async startObservability(): Promise<void> {
+    const p = this.config.ports;
+    const run = ++this.observabilityRuns;
     const scale = this.config.timeScale;
     const amConf = writeAlertmanagerConfig(this.workDir, `http://127.0.0.1:${p.notificationSink}`, scale);
-    this.processes.start(
+    this.alertmanager = this.processes.start(
       'alertmanager',
       'prometheus-alertmanager',
       [
         `--config.file=${amConf}`,
-        `--storage.path=${join(this.workDir, 'alertmanager')}`,
+        `--storage.path=${join(this.workDir, `alertmanager-${run}`)}`,
         `--web.listen-address=127.0.0.1:${p.alertmanager}`,
         // No HA gossip: it would bind :9094 on every interface.
         '--cluster.listen-address=',
+      ],
+      {},
+    );
+    const promConf = writePrometheusConfig(
+      this.workDir,
+      scale,
+      this.replicas.map((r) => ({ pod: r.spec.pod, port: r.spec.metricsPort })),
+      p.alertmanager,
+    );
+    // Started together: the two boots overlap (Prometheus retries Alertmanager until it answers).
+    this.prometheusProcess = this.processes.start(
+      'prometheus',
+      'prometheus',
+      [
+        `--config.file=${promConf}`,
+        `--storage.tsdb.path=${join(this.workDir, `tsdb-${run}`)}`,
+        `--web.listen-address=127.0.0.1:${p.prometheus}`,
+        '--log.level=warn',
       ],
       {},
     );
@@ -167,23 +202,6 @@ export class Harness {
         (await httpStatus(`http://127.0.0.1:${p.alertmanager}/-/ready`)) === 200 ? true : undefined,
       20_000,
     );
-    const promConf = writePrometheusConfig(
-      this.workDir,
-      scale,
-      this.replicas.map((r) => ({ pod: r.spec.pod, port: r.spec.metricsPort })),
-      p.alertmanager,
-    );
-    this.processes.start(
-      'prometheus',
-      'prometheus',
-      [
-        `--config.file=${promConf}`,
-        `--storage.tsdb.path=${join(this.workDir, 'tsdb')}`,
-        `--web.listen-address=127.0.0.1:${p.prometheus}`,
-        '--log.level=warn',
-      ],
-      {},
-    );
     await waitFor('Prometheus', async () => ((await this.prometheus.ready()) ? true : undefined), 30_000);
     await waitFor(
       'Prometheus to scrape both replicas',
@@ -191,7 +209,29 @@ export class Harness {
         (await this.prometheus.instant('up{job="taskboard-api"} == 1')).length === 2 ? true : undefined,
       20_000,
     );
-    log(`Prometheus on :${p.prometheus} (rules: for/interval ÷${scale}), Alertmanager on :${p.alertmanager}`);
+  }
+
+  /**
+   * Between two scenarios on one harness: toxiproxy clean (every proxy on, no toxic), every replica
+   * running and ready, Prometheus and Alertmanager restarted empty, no notification recorded.
+   * The API replicas, database and nginx stay: restarting them is what a separate harness would cost.
+   */
+  async resetForNextScenario(log: (line: string) => void): Promise<void> {
+    await this.toxiproxy.reset();
+    await Promise.all([this.prometheusProcess, this.alertmanager].map((p) => p && this.processes.stop(p)));
+    this.sink.received.splice(0);
+    for (const replica of this.replicas) if (!replica.running) await replica.start();
+    await Promise.all(
+      this.replicas.map((r) =>
+        waitFor(
+          `${r.spec.pod} ready`,
+          async () => ((await r.readiness()) === 200 ? true : undefined),
+          60_000,
+        ),
+      ),
+    );
+    await this.startObservability();
+    log('harness reset: toxiproxy clean, both replicas ready, Prometheus and Alertmanager restarted empty');
   }
 
   /** IDs among `ids` present in the tasks table, read directly from PostgreSQL (not through the proxy). */

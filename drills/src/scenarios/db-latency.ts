@@ -2,14 +2,21 @@ import { POSTGRES_PROXY } from '../harness/harness';
 import type { Scenario } from './scenario';
 
 const TOXIC = 'drill-db-latency';
+/**
+ * Sized from what the fault must do, not guessed: one round trip must cross the 0.5 s latency SLO
+ * (the histogram's 0.5 s bucket boundary: at 400 ms every request stayed in the 0.3–0.5 s bucket
+ * and ApiHighLatency could not fire), while two (a new pool connection, then the query) stay
+ * within the 1.25 s request deadline.
+ */
+const LATENCY_MS = 520;
 
-/** Every PostgreSQL reply is delayed 400 ms (a slow network path or an overloaded database). */
+/** Every PostgreSQL reply is delayed 520 ms (a slow network path or an overloaded database). */
 export const dbLatency: Scenario = {
   name: 'db-latency',
-  title: 'PostgreSQL answers 400 ms late',
+  title: `PostgreSQL answers ${LATENCY_MS} ms late`,
   hypothesis:
-    'Requests slow down but succeed (each stays under the 1.25 s request deadline), readiness stays green, ApiHighLatency fires as a ticket and nothing pages.',
-  fault: 'toxiproxy adds 400 ms latency to every PostgreSQL reply (downstream)',
+    'Requests slow down but succeed (each under the 1.25 s request deadline) and ApiHighLatency fires as a ticket. Each readiness ping now exceeds its 500 ms budget, so both replicas report not ready and ApiDatabaseUnreachable pages: the API treats a database slower than 500 ms as down.',
+  fault: `toxiproxy adds ${LATENCY_MS} ms latency to every PostgreSQL reply (downstream)`,
   minFaultSeconds: 10,
   maxFaultSeconds: 60,
   async inject({ harness, log }) {
@@ -18,19 +25,28 @@ export const dbLatency: Scenario = {
       type: 'latency',
       stream: 'downstream',
       toxicity: 1,
-      attributes: { latency: 400, jitter: 0 },
+      attributes: { latency: LATENCY_MS, jitter: 0 },
     });
-    log('PostgreSQL replies delayed by 400 ms');
+    log(`PostgreSQL replies delayed by ${LATENCY_MS} ms`);
   },
   async heal({ harness, log }) {
     await harness.toxiproxy.removeToxic(POSTGRES_PROXY, TOXIC);
     log('PostgreSQL latency removed');
   },
   expect: {
-    alerts: [{ name: 'ApiHighLatency', state: 'firing' }],
-    silent: ['ApiHighErrorRate', 'ApiDatabaseUnreachable', 'ApiCacheErrorRateHigh'],
-    notified: [{ receiver: 'ticket-sns', alert: 'ApiHighLatency' }],
-    readinessDuringFault: 'none',
+    // One round trip over the SLO is also over readiness's 500 ms ping budget (health.controller.ts):
+    // the same fault necessarily takes both replicas out and sets taskboard_db_up to 0. That is the
+    // API's design, asserted here as it is; docs/drills.md names it as a finding.
+    alerts: [
+      { name: 'ApiHighLatency', state: 'firing' },
+      { name: 'ApiDatabaseUnreachable', state: 'firing' },
+    ],
+    silent: ['ApiHighErrorRate', 'ApiCacheErrorRateHigh'],
+    notified: [
+      { receiver: 'ticket-sns', alert: 'ApiHighLatency' },
+      { receiver: 'page-pagerduty', alert: 'ApiDatabaseUnreachable' },
+    ],
+    readinessDuringFault: 'all',
     // A transaction is a few round trips: well under the deadline, but a starved CPU can push one over.
     maxFailedDuringFault: 10,
     maxFailedOutsideFault: 0,

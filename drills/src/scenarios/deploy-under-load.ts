@@ -1,3 +1,5 @@
+import { UPSTREAM_FAIL_TIMEOUT_SECONDS } from '../harness/load-balancer';
+import { sleep } from '../harness/processes';
 import type { Scenario } from './scenario';
 
 /** A rolling restart of both replicas (a deploy), one at a time, under traffic. */
@@ -6,7 +8,8 @@ export const deployUnderLoad: Scenario = {
   title: 'Rolling restart of both replicas under load',
   hypothesis:
     'A deploy is invisible to users: each replica drains on SIGTERM (readiness fails first, in-flight requests finish, then the listener closes), the other one serves meanwhile, no request fails and no alert fires.',
-  fault: 'SIGTERM taskboard-api-a, start it again, wait until ready; then the same for taskboard-api-b',
+  fault:
+    'SIGTERM taskboard-api-a, start it again, wait until ready and back in the load balancer; then the same for taskboard-api-b',
   minFaultSeconds: 0,
   maxFaultSeconds: 0,
   async inject({ harness, log }) {
@@ -14,7 +17,11 @@ export const deployUnderLoad: Scenario = {
       await replica.stop();
       log(`${replica.spec.pod} drained and stopped`);
       await replica.start();
-      log(`${replica.spec.pod} restarted and ready`);
+      // A rollout drains the next pod only once the load balancer sends traffic to the new one (on
+      // EKS the ALB's pod readiness gate). nginx re-admits a replica that refused connections while it
+      // booted only after its fail_timeout: draining the other one sooner left no live upstream (502s).
+      await sleep((UPSTREAM_FAIL_TIMEOUT_SECONDS + 1) * 1000);
+      log(`${replica.spec.pod} restarted, ready and back in the load balancer`);
     }
   },
   async heal() {

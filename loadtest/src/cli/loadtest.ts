@@ -12,10 +12,12 @@ import { stringify } from 'yaml';
 import { validateScript } from '../artillery/validate';
 import { loadtestEnv } from '../config/env';
 import { writeComparison } from '../report/compare';
+import { perfBaselineIndex, targetNotReady } from '../run/perf-baseline';
 import { runScenario, type ScenarioRun } from '../run/run-scenario';
 import { readSavedRun } from '../run/saved-run';
 import { PROCESSOR } from '../scenarios/helpers';
 import { SCENARIOS } from '../scenarios/index';
+import { sloLimits } from '../thresholds/slo';
 
 const REPO = resolve(__dirname, '..', '..', '..', '..');
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
@@ -75,6 +77,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'perf-baseline': {
       const env = loadtestEnv();
+      const notReady = await targetNotReady(env.LOADTEST_TARGET);
+      if (notReady)
+        throw new UsageError(
+          `the target is not ready: ${notReady}; start the API (make demo &) or set LOADTEST_TARGET`,
+        );
       const out = resolve(values.out ?? defaultOut('perf-baseline'));
       const runs: ScenarioRun[] = [];
       for (const name of ['baseline', 'stress']) {
@@ -87,16 +94,10 @@ async function main(argv: string[]): Promise<number> {
         summarize(run);
         runs.push(run);
       }
-      const index = [
-        '# Performance baseline',
-        '',
-        ...runs.map(
-          (r) =>
-            `- [${r.meta.scenario}](${r.meta.scenario}/report/report.md): ${r.outcome.passed ? 'pass' : 'FAIL'}`,
-        ),
-        '',
-      ];
-      writeFileSync(join(out, 'README.md'), index.join('\n'));
+      const index = perfBaselineIndex(runs, sloLimits());
+      writeFileSync(join(out, 'README.md'), index);
+      const knee = index.split('\n').find((l) => l.startsWith('**Knee'));
+      console.log(`perf-baseline: ${knee?.replaceAll('**', '') ?? ''}`);
       console.log(`perf-baseline: ${join(out, 'README.md')}`);
       return runs.every((r) => r.report !== undefined) && runs[0]?.outcome.passed ? 0 : 1;
     }

@@ -32,7 +32,7 @@ const schema = z.object({
   LOADTEST_JOURNEY_RATE: int(1, 10_000).default(2),
   /** Per-request timeout, seconds; a timed-out request counts as a failure. */
   LOADTEST_HTTP_TIMEOUT: int(1, 120).default(10),
-  /** Hard bound on the whole Artillery process, added to the scenario's planned length. */
+  /** Hard bound on the whole Artillery process, added to twice the scenario's planned length. */
   LOADTEST_GRACE_SECONDS: int(10, 3_600).default(120),
 });
 
