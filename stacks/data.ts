@@ -180,6 +180,8 @@ export class DataStack extends TaskboardStack {
       // RDS generates and rotates the password in Secrets Manager; it never enters Terraform state.
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: this.kmsKeyArn,
+      // Allows short-lived IAM tokens (grant rds_iam to a role) besides passwords; the API keeps its password.
+      iamDatabaseAuthenticationEnabled: true,
       port: DB_PORT,
       multiAz: d.multiAz,
       dbSubnetGroupName: subnets.name,
@@ -234,6 +236,8 @@ export class DataStack extends TaskboardStack {
       masterUsername: DB_USER,
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: this.kmsKeyArn,
+      // As the RDS instance: IAM tokens allowed besides passwords.
+      iamDatabaseAuthenticationEnabled: true,
       port: DB_PORT,
       storageEncrypted: true,
       kmsKeyId: this.kmsKeyArn,

@@ -371,7 +371,7 @@ describe.skipIf(spaSkip !== undefined)('frontend container as rendered (prod val
     chmodSync(prefix, 0o755);
     const { runAsUser, runAsGroup } = fePod.securityContext;
     chownSync(tmp, runAsUser, runAsGroup);
-    // nginx as the rendered non-root uid/gid, as the image's USER 101:101 runs it.
+    // nginx as the rendered non-root uid/gid, as the image's USER 10101:10101 runs it.
     nginx = start(
       'setpriv',
       [
