@@ -104,10 +104,9 @@ describe('the ci/bin scripts the workflows and make targets call', () => {
     ),
   ].sort();
 
-  it('are the six the delivery design names', () => {
+  it('are the five the delivery design names (dev night scale-down is EventBridge Scheduler, not a script)', () => {
     expect(referenced).toEqual([
       'ci/bin/deployments.sh',
-      'ci/bin/dev-schedule.sh',
       'ci/bin/notify-slack.sh',
       'ci/bin/plan-comment.sh',
       'ci/bin/rds-snapshot.sh',
@@ -329,62 +328,6 @@ describe('rds-snapshot.sh', () => {
   it.skipIf(!existsSync(real))('reads the identifier the real synthesized prod data stack gives', () => {
     const r = fakeWorld().run('rds-snapshot.sh', ['prod', SHA('1')]);
     expect(r.calls[0]?.argv[4]).toBe('taskboard-prod-postgres');
-  });
-});
-
-describe('dev-schedule.sh', () => {
-  it('sleep: every dev node group to zero (max kept), then the database stopped', () => {
-    const world = fakeWorld();
-    const out = join(world.dir, 'out', 'stacks');
-    mkdirSync(join(out, 'dev-cluster'), { recursive: true });
-    mkdirSync(join(out, 'dev-data'), { recursive: true });
-    const group = (name: string, min: number, desired: number, max: number) => ({
-      node_group_name: name,
-      scaling_config: { min_size: min, desired_size: desired, max_size: max },
-    });
-    writeFileSync(
-      join(out, 'dev-cluster', 'cdk.tf.json'),
-      JSON.stringify({
-        resource: {
-          aws_eks_cluster: { cluster: { name: 'taskboard-dev' } },
-          aws_eks_node_group: {
-            a: group('taskboard-dev-on-demand', 1, 2, 3),
-            b: group('taskboard-dev-spot', 0, 0, 4),
-          },
-        },
-      }),
-    );
-    writeFileSync(
-      join(out, 'dev-data', 'cdk.tf.json'),
-      JSON.stringify({
-        resource: { aws_db_instance: { postgres: { identifier: 'taskboard-dev-postgres' } } },
-      }),
-    );
-    const env = { CDKTF_OUT: join(world.dir, 'out') };
-    const sleep = world.run('dev-schedule.sh', ['sleep'], env);
-    expect(sleep.status).toBe(0);
-    const eks = (g: string, s: string) => [
-      'aws',
-      'eks',
-      'update-nodegroup-config',
-      '--cluster-name',
-      'taskboard-dev',
-      '--nodegroup-name',
-      g,
-      '--scaling-config',
-      s,
-    ];
-    expect(sleep.calls.map((c) => c.argv)).toEqual([
-      eks('taskboard-dev-on-demand', 'minSize=0,maxSize=3,desiredSize=0'),
-      eks('taskboard-dev-spot', 'minSize=0,maxSize=4,desiredSize=0'),
-      ['aws', 'rds', 'stop-db-instance', '--db-instance-identifier', 'taskboard-dev-postgres'],
-    ]);
-    const wake = world.run('dev-schedule.sh', ['wake'], env);
-    expect(wake.calls.slice(3).map((c) => c.argv)).toEqual([
-      eks('taskboard-dev-on-demand', 'minSize=1,maxSize=3,desiredSize=2'),
-      eks('taskboard-dev-spot', 'minSize=0,maxSize=4,desiredSize=0'),
-      ['aws', 'rds', 'start-db-instance', '--db-instance-identifier', 'taskboard-dev-postgres'],
-    ]);
   });
 });
 
