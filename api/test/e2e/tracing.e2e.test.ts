@@ -1,5 +1,6 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as sdk from '../../src/tracing/sdk';
 import { flushTracing, startTracing, stopTracing } from '../../src/tracing/tracing';
 import { client, startTestApp, type TestApp } from '../support/test-app';
 
@@ -10,7 +11,7 @@ let t: TestApp;
 let api: ReturnType<typeof client>;
 
 beforeAll(async () => {
-  startTracing({ endpoint: undefined, sampleRatio: 1, serviceName: 'taskboard-api' }, exporter);
+  startTracing({ endpoint: undefined, sampleRatio: 1, serviceName: 'taskboard-api' }, exporter, () => sdk);
   t = await startTestApp();
   api = client(t.url);
 }, 180_000);
