@@ -95,16 +95,19 @@ export function registerRequestHooks(
     finish(req);
     const route = routeLabel(req);
     const seconds = reply.elapsedTime / 1000;
-    metrics.httpDuration.observe(
-      { method: req.method, route, status_code: String(reply.statusCode) },
-      seconds,
-    );
     const span = req[serverSpan];
     const ids = span?.spanContext();
-    if (span?.isRecording()) {
-      span.setAttribute('http.response.status_code', reply.statusCode);
-      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
+    const recorded = span?.isRecording() ? span : undefined;
+    // Only a recorded trace is worth an exemplar: an unsampled id leads nowhere in X-Ray.
+    metrics.observeHttp(
+      { method: req.method, route, status_code: String(reply.statusCode) },
+      seconds,
+      recorded?.spanContext().traceId,
+    );
+    if (recorded) {
+      recorded.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) recorded.setStatus({ code: SpanStatusCode.ERROR });
+      recorded.end();
     }
     accessLog.info(
       {
