@@ -46,6 +46,8 @@ export function registerRequestHooks(
   const serverSpan = Symbol('serverSpan');
   type Tracked = FastifyRequest & { [inFlight]?: boolean; [serverSpan]?: Span; user?: { id?: string } };
 
+  // Decided once: with tracing off no tracing hook is registered and nothing below runs per request.
+  const tracer = activeTracer();
   app.addHook('onRequest', (req: Tracked, reply, done) => {
     req[inFlight] = true;
     metrics.httpInFlight.inc();
@@ -54,31 +56,33 @@ export function registerRequestHooks(
     if (req.url.startsWith(API_PREFIX)) reply.header('cache-control', NO_STORE);
     // While draining, ask keep-alive clients to reconnect (to another replica).
     if (lifecycle.draining) reply.header('connection', 'close');
-    const tracer = activeTracer();
     if (!tracer) return done();
     // The server span, named by the route template (never the raw path: bounded and free of
     // ids), continuing the caller's W3C trace context when it sends one.
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
     const route = routeLabel(req);
-    const span = tracer.startSpan(
-      `${req.method} ${route}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: { 'http.request.method': req.method, 'http.route': route, 'url.scheme': req.protocol },
-      },
-      parent,
-    );
+    const span = tracer.startSpan(`${req.method} ${route}`, { kind: SpanKind.SERVER }, parent);
     req[serverSpan] = span;
+    // Unsampled (90 % at the production ratio): the span only lends its ids to the access line.
+    // Entering its context would make every cache and database call below build a
+    // non-recording span of its own, which was most of tracing's cost.
+    if (!span.isRecording()) return done();
+    span.setAttributes({
+      'http.request.method': req.method,
+      'http.route': route,
+      'url.scheme': req.protocol,
+    });
     context.with(trace.setSpan(parent, span), done);
   });
 
   // Body parsing resumes on the socket's own async context: re-enter the request's span so the
   // guards, the handler and their database and cache calls are its children.
-  app.addHook('preHandler', (req: Tracked, _reply, done) => {
-    const span = req[serverSpan];
-    if (!span) return done();
-    context.with(trace.setSpan(context.active(), span), done);
-  });
+  if (tracer)
+    app.addHook('preHandler', (req: Tracked, _reply, done) => {
+      const span = req[serverSpan];
+      if (!span?.isRecording()) return done();
+      context.with(trace.setSpan(context.active(), span), done);
+    });
 
   const finish = (req: Tracked) => {
     if (!req[inFlight]) return false;
@@ -91,16 +95,19 @@ export function registerRequestHooks(
     finish(req);
     const route = routeLabel(req);
     const seconds = reply.elapsedTime / 1000;
-    metrics.httpDuration.observe(
-      { method: req.method, route, status_code: String(reply.statusCode) },
-      seconds,
-    );
     const span = req[serverSpan];
     const ids = span?.spanContext();
-    if (span) {
-      span.setAttribute('http.response.status_code', reply.statusCode);
-      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
+    const recorded = span?.isRecording() ? span : undefined;
+    // Only a recorded trace is worth an exemplar: an unsampled id leads nowhere in X-Ray.
+    metrics.observeHttp(
+      { method: req.method, route, status_code: String(reply.statusCode) },
+      seconds,
+      recorded?.spanContext().traceId,
+    );
+    if (recorded) {
+      recorded.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) recorded.setStatus({ code: SpanStatusCode.ERROR });
+      recorded.end();
     }
     accessLog.info(
       {

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { collectDefaultMetrics, register } from 'prom-client';
+import { collectDefaultMetrics } from 'prom-client';
 import type { AppConfig } from '../config/config';
 import { apiError } from '../http/api-error';
 import { ALWAYS_HEADERS } from '../http/framework-errors';
+import { MetricsController } from './metrics.controller';
+import { scrape } from './open-metrics';
 
 export const METRICS_PATH = '/metrics';
 
@@ -16,7 +18,13 @@ export const METRICS_PATH = '/metrics';
  */
 export function metricsModules(config: AppConfig) {
   if (config.exposure.metricsPort === undefined) {
-    return [PrometheusModule.register({ path: METRICS_PATH, defaultMetrics: { enabled: true } })];
+    return [
+      PrometheusModule.register({
+        path: METRICS_PATH,
+        defaultMetrics: { enabled: true },
+        controller: MetricsController,
+      }),
+    ];
   }
   // The process and Node.js metrics the module would otherwise have registered.
   collectDefaultMetrics();
@@ -41,9 +49,10 @@ export async function startMetricsListener(
   server.addHook('onRequest', async (req, reply) => {
     reply.headers(ALWAYS_HEADERS).header('x-request-id', req.id);
   });
-  server.get(METRICS_PATH, async (_req, reply) => {
-    reply.header('content-type', register.contentType);
-    return register.metrics();
+  server.get(METRICS_PATH, async (req, reply) => {
+    const { contentType, body } = await scrape(req.headers.accept);
+    reply.header('content-type', contentType);
+    return body;
   });
   server.setNotFoundHandler((req, reply) => {
     reply.code(404).send(apiError(404, `Cannot ${req.method} ${req.url.split('?')[0]}`, undefined, req.id));

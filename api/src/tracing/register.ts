@@ -1,3 +1,4 @@
+import { API_TRACE_SERVICE_NAME } from '@taskboard/contracts';
 import { loadConfig } from '../config/config';
 import { startTracing } from './tracing';
 
@@ -7,7 +8,7 @@ import { startTracing } from './tracing';
  * starts nothing here; main's own loadConfig then reports it and exits.
  */
 try {
-  startTracing({ ...loadConfig().tracing, serviceName: 'taskboard-api' });
+  startTracing({ ...loadConfig().tracing, serviceName: API_TRACE_SERVICE_NAME });
 } catch {
   // reported by main
 }

@@ -2,7 +2,8 @@ import { type Context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api'
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config/config';
-import { activeTracer, inSpan, samplerFor, startTracing } from './tracing';
+import { samplerFor } from './sdk';
+import { activeTracer, inSpan, startTracing } from './tracing';
 
 describe('tracing configuration', () => {
   it('is off without an endpoint: no tracer, no global provider, inSpan is a plain call', async () => {

@@ -1,25 +1,6 @@
-import {
-  type Attributes,
-  context,
-  propagation,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  type SpanExporter,
-  TraceIdRatioBasedSampler,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import { type Attributes, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { TracingSdk } from './sdk';
 
 export interface TracingConfig {
   /** OTLP/HTTP traces URL (e.g. http://collector:4318/v1/traces); undefined = tracing off. */
@@ -29,17 +10,11 @@ export interface TracingConfig {
   serviceName: string;
 }
 
-interface Active {
-  tracer: Tracer;
-  provider: TracerProvider;
-  disableInstrumentations: () => void;
-}
-
-let active: Active | undefined;
+let active: TracingSdk | undefined;
 
 /**
- * The tracer while tracing is on; `undefined` while it is off. Every instrumented path checks
- * this first and does nothing else when it is off, so tracing costs nothing unless configured.
+ * The tracer while tracing is on; `undefined` while it is off. The request hooks and the logger
+ * ask once, when they are set up, and install nothing per request when it is off.
  */
 export function activeTracer(): Tracer | undefined {
   return active?.tracer;
@@ -49,51 +24,30 @@ export function activeTracer(): Tracer | undefined {
  * Starts tracing when an endpoint is configured (or a test passes its own exporter). Must run
  * before `pg` and the Redis client are first required: the instrumentations patch them on load
  * (TypeORM requires `pg` when the data source is created, so starting before the app is enough).
+ * The SDK is required here, lazily: with tracing off it is never loaded (`@opentelemetry/api`,
+ * a few KiB of no-op facades, is all the API carries).
  */
-export function startTracing(config: TracingConfig, exporter?: SpanExporter): boolean {
+export function startTracing(
+  config: TracingConfig,
+  exporter?: SpanExporter,
+  loadSdk: () => typeof import('./sdk') = requireSdk,
+): boolean {
   if (active) return true;
   if (!exporter && !config.endpoint) return false;
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': config.serviceName }),
-    sampler: samplerFor(config.sampleRatio),
-    spanProcessors: [
-      new BatchSpanProcessor({
-        exporter: exporter ?? new OTLPTraceExporter({ url: config.endpoint }),
-        // A full queue drops spans rather than holding memory: tracing must never hurt serving.
-        maxQueueSize: 4096,
-        scheduledDelayMillis: 1000,
-      }),
-    ],
-  });
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(provider);
-  const disableInstrumentations = registerInstrumentations({
-    tracerProvider: provider,
-    instrumentations: [
-      // Statement text only (parameterised SQL): values could be emails or password hashes.
-      new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
-      // The command name only, never its arguments (keys carry user ids, values tokens).
-      new RedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (cmd) => cmd }),
-    ],
-  });
-  active = { tracer: provider.getTracer('taskboard-api'), provider, disableInstrumentations };
+  active = loadSdk().createTracingSdk(config, exporter);
   return true;
 }
 
 /**
- * Parent-based: a span inside a recorded trace is recorded, and an unsampled caller is honoured.
- * A caller asking for recording (the SPA always does) gets the same ratio as a new trace, decided
- * on the trace id, so every service with this ratio keeps or drops the same traces whole.
+ * Synchronous on purpose: the instrumentations must be in place before main's next import loads
+ * the Redis client (an `import()` would only run after all of them). Tests running the TypeScript
+ * source pass their own `loadSdk` (the module they imported), since vitest cannot require a .ts file.
  */
-export function samplerFor(ratio: number): ParentBasedSampler {
-  const byTraceId = new TraceIdRatioBasedSampler(ratio);
-  return new ParentBasedSampler({ root: byTraceId, remoteParentSampled: byTraceId });
-}
+const requireSdk = (): typeof import('./sdk') => require('./sdk');
 
 /** Exports every ended span now (tests; the batch processor otherwise sends once a second). */
 export async function flushTracing(): Promise<void> {
-  await active?.provider.forceFlush();
+  await active?.flush();
 }
 
 /** Flushes what is queued and turns tracing off (shutdown, and between tests). */
@@ -101,21 +55,18 @@ export async function stopTracing(): Promise<void> {
   const a = active;
   if (!a) return;
   active = undefined;
-  a.disableInstrumentations();
-  await a.provider.forceFlush().catch(() => undefined);
-  await a.provider.shutdown().catch(() => undefined);
-  trace.disable();
-  context.disable();
-  propagation.disable();
+  await a.shutdown();
 }
 
 /**
- * Runs `fn` inside a child span of the current one; with tracing off it is just `fn()`.
- * A thrown error marks the span as an error (its message only: never request data).
+ * Runs `fn` inside a child span of the current one when the current one is recorded; otherwise
+ * (tracing off, an unsampled request, no request at all) it is just `fn()`: no span object, no
+ * attributes, no context switch for the 90 % of requests that are not kept.
+ * A thrown error marks the span as an error (its name only: never request data).
  */
 export async function inSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
   const tracer = active?.tracer;
-  if (!tracer) return fn();
+  if (!tracer || !trace.getActiveSpan()?.isRecording()) return fn();
   return tracer.startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await fn();

@@ -1,5 +1,7 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { METRICS } from '@taskboard/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as sdk from '../../src/tracing/sdk';
 import { flushTracing, startTracing, stopTracing } from '../../src/tracing/tracing';
 import { client, startTestApp, type TestApp } from '../support/test-app';
 
@@ -10,7 +12,7 @@ let t: TestApp;
 let api: ReturnType<typeof client>;
 
 beforeAll(async () => {
-  startTracing({ endpoint: undefined, sampleRatio: 1, serviceName: 'taskboard-api' }, exporter);
+  startTracing({ endpoint: undefined, sampleRatio: 1, serviceName: 'taskboard-api' }, exporter, () => sdk);
   t = await startTestApp();
   api = client(t.url);
 }, 180_000);
@@ -102,6 +104,57 @@ describe('tracing', () => {
     ]) {
       expect(dump).not.toContain(secret);
     }
+  });
+
+  it("exemplars: a sampled request's trace id is on the latency histogram in the OpenMetrics scrape; the text scrape keeps its names", async () => {
+    const H = METRICS.httpRequestDuration.name;
+    const text = async () => {
+      const res = await fetch(`${t.url}/metrics`);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      return res.text();
+    };
+    const names = (body: string) =>
+      new Set(
+        body
+          .split('\n')
+          .filter((l) => l && !l.startsWith('#'))
+          .map((l) => l.split(/[{ ]/)[0]),
+      );
+    const before = await text();
+    expect(before).not.toContain(' # {'); // exemplars only exist in OpenMetrics
+
+    const sampledId = '0af7651916cd43dd8448eb211c80319c';
+    const unsampledId = 'b7ad6b7169203331b7ad6b7169203331';
+    await api.send('GET', '/health', { headers: { traceparent: `00-${sampledId}-b7ad6b7169203331-01` } });
+    await api.send('GET', '/health/ready', {
+      headers: { traceparent: `00-${unsampledId}-b7ad6b7169203331-00` },
+    });
+    const res = await fetch(`${t.url}/metrics`, {
+      headers: { accept: 'application/openmetrics-text; version=1.0.0' },
+    });
+    expect(res.headers.get('content-type')).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
+    const om = await res.text();
+    expect(om.endsWith('# EOF\n')).toBe(true);
+    const exemplars = [
+      ...om.matchAll(
+        new RegExp(
+          `^${H}_bucket\\{[^}]*route="([^"]+)"[^}]*\\} \\d+ # \\{trace_id="([0-9a-f]{32})"\\}`,
+          'gm',
+        ),
+      ),
+    ].map((m) => ({ route: m[1], traceId: m[2] }));
+    expect(exemplars).toContainEqual({ route: '/health', traceId: sampledId });
+    // A request its caller did not sample is not recorded: no exemplar points at a missing trace.
+    expect(exemplars.map((e) => e.traceId)).not.toContain(unsampledId);
+
+    // Counters keep `_total` on their samples (a family name without it in OpenMetrics), so every
+    // series name the dashboards and recording rules query is the same in both formats...
+    expect(om).toContain(`# TYPE ${METRICS.tasksCreated.name.replace(/_total$/, '')} counter`);
+    expect(names(om)).toEqual(names(before));
+    // ...and an OpenMetrics scrape leaves the text format as it was (prom-client renames counters in place).
+    const after = await text();
+    expect(names(after)).toEqual(names(before));
+    expect(after.match(/^# TYPE .*$/gm)).toEqual(before.match(/^# TYPE .*$/gm));
   });
 
   it('a 4xx answer is not a server error; a 5xx marks the server span as an error', async () => {
