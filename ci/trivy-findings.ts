@@ -102,9 +102,7 @@ export const covers = (e: IgnoreEntry, f: Finding) =>
 
 /** Entries that suppressed nothing in these reports: stale (the finding was fixed) or mistyped. */
 export function unusedEntries(entries: IgnoreEntry[], suppressed: Finding[]): IgnoreEntry[] {
-  return entries.filter(
-    (e) => !suppressed.some((f) => covers(e, f)),
-  );
+  return entries.filter((e) => !suppressed.some((f) => covers(e, f)));
 }
 
 export const describeFinding = (f: Finding) =>
