@@ -1,6 +1,7 @@
 // make security's verdict over trivy's JSON reports: fails on any unsuppressed finding, on an
 // invalid ignore entry, and on an entry that suppressed nothing (stale once its finding is fixed).
-// Usage: node ci/trivy-check.mts <.trivyignore.yaml> <report.json>...
+// Usage: node ci/trivy-check.mts <.trivyignore.yaml> <report.json>... (each beside its <name>.all.json,
+// the same scan without the ignore file)
 import { readFileSync } from 'node:fs';
 import {
   describeFinding,
@@ -21,7 +22,8 @@ const entries = ignoreEntries(readFileSync(ignoreFile, 'utf8'));
 const failed: Finding[] = [];
 const suppressed: Finding[] = [];
 for (const file of reports) {
-  const found = reportFindings(JSON.parse(readFileSync(file, 'utf8')));
+  const read = (f: string) => JSON.parse(readFileSync(f, 'utf8'));
+  const found = reportFindings(read(file), read(file.replace(/\.json$/, '.all.json')));
   failed.push(...found.failed);
   suppressed.push(...found.suppressed);
   console.log(`security: ${file}: ${found.failed.length} failed, ${found.suppressed.length} suppressed`);

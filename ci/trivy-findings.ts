@@ -1,7 +1,8 @@
-// What `make security` concludes from trivy's JSON reports (`trivy config --format json
-// --show-suppressed`): the findings left unsuppressed, and the ignore-file entries that no
-// longer suppress anything. Trivy itself says neither: it exits 0 on an ignore file full of stale
-// entries, and its table hides which entry silenced what.
+// What `make security` concludes from trivy's JSON reports: the findings left unsuppressed, and
+// the ignore-file entries that no longer suppress anything. Trivy itself says neither: it exits 0
+// on an ignore file full of stale entries, and `trivy config` v0.74 has no --show-suppressed, so
+// each target is scanned twice (with and without the ignore file) and the two are compared.
+import { matchesGlob } from 'node:path';
 import { parse } from 'yaml';
 
 export const MAX_STATEMENT = 160;
@@ -16,8 +17,7 @@ export type Finding = {
   /** The scanned file, relative to the scan target (what an entry's `paths` globs match). */
   target: string;
   resource: string;
-  /** The statement of the ignore entry that suppressed it; undefined for a failing finding. */
-  statement?: string;
+  line: number;
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: trivy's JSON report is untyped until read here
@@ -53,7 +53,7 @@ export function ignoreProblems(entries: IgnoreEntry[]): string[] {
       if (s.length > MAX_STATEMENT)
         problems.push(`${at}: statement is ${s.length} chars (max ${MAX_STATEMENT})`);
       if (/\n/.test(s.trim())) problems.push(`${at}: statement must be one line`);
-      // Trivy reports the statement of the entry that matched: it is how an entry is traced.
+      // One reason per entry: two entries with one statement should be one entry.
       if (seen.has(s)) problems.push(`${at}: same statement as misconfigurations[${seen.get(s)}]`);
       seen.set(s, i);
     }
@@ -61,22 +61,28 @@ export function ignoreProblems(entries: IgnoreEntry[]): string[] {
   return problems;
 }
 
-/** The failing and the suppressed misconfigurations of one trivy JSON report. */
-export function reportFindings(report: Json): { failed: Finding[]; suppressed: Finding[] } {
+/** The failing misconfigurations of one trivy JSON report. */
+export function failedFindings(report: Json): Finding[] {
   const failed: Finding[] = [];
-  const suppressed: Finding[] = [];
   for (const result of report.Results ?? []) {
-    const target = String(result.Target);
     for (const m of result.Misconfigurations ?? []) {
-      if (m.Status === 'FAIL') failed.push(finding(m, target));
-    }
-    for (const mod of result.ExperimentalModifiedFindings ?? []) {
-      if (mod.Type !== 'misconfiguration') continue;
-      suppressed.push({ ...finding(mod.Finding, target), statement: String(mod.Statement ?? '') });
+      if (m.Status === 'FAIL') failed.push(finding(m, String(result.Target)));
     }
   }
-  return { failed, suppressed };
+  return failed;
 }
+
+/**
+ * The failing and the suppressed findings of one target: `filtered` scanned with the ignore
+ * file, `all` without it; what `all` has and `filtered` lacks was suppressed.
+ */
+export function reportFindings(filtered: Json, all: Json): { failed: Finding[]; suppressed: Finding[] } {
+  const failed = failedFindings(filtered);
+  const left = new Set(failed.map(key));
+  return { failed, suppressed: failedFindings(all).filter((f) => !left.has(key(f))) };
+}
+
+const key = (f: Finding) => `${f.id} ${f.target} ${f.resource} ${f.line}`;
 
 function finding(m: Json, target: string): Finding {
   return {
@@ -86,14 +92,17 @@ function finding(m: Json, target: string): Finding {
     title: String(m.Title ?? ''),
     target,
     resource: String(m.CauseMetadata?.Resource ?? ''),
+    line: Number(m.CauseMetadata?.StartLine ?? 0),
   };
 }
 
+/** Whether an entry covers a finding: same check id and one of its paths globs the file. */
+export const covers = (e: IgnoreEntry, f: Finding) =>
+  (f.id === e.id || f.avdId === e.id) && e.paths.some((p) => matchesGlob(f.target, p));
+
 /** Entries that suppressed nothing in these reports: stale (the finding was fixed) or mistyped. */
 export function unusedEntries(entries: IgnoreEntry[], suppressed: Finding[]): IgnoreEntry[] {
-  return entries.filter(
-    (e) => !suppressed.some((f) => f.statement === e.statement && (f.id === e.id || f.avdId === e.id)),
-  );
+  return entries.filter((e) => !suppressed.some((f) => covers(e, f)));
 }
 
 export const describeFinding = (f: Finding) =>
