@@ -69,7 +69,8 @@ function providerRegion(d: TfDocument, provider: unknown): string {
   const aws = (d.provider?.aws ?? []) as Block[];
   const alias = typeof provider === 'string' && provider.startsWith('aws.') ? provider.slice(4) : undefined;
   const p = aws.find((x) => (alias ? x.alias === alias : x.alias === undefined));
-  if (!p || typeof p.region !== 'string') throw new Error(`no region for provider ${String(provider ?? 'aws')}`);
+  if (!p || typeof p.region !== 'string')
+    throw new Error(`no region for provider ${String(provider ?? 'aws')}`);
   return p.region;
 }
 
@@ -129,7 +130,8 @@ function missingRights(files: Map<string, SynthesizedFile>, env: 'dev' | 'prod')
     const { needs, unmapped } = needsOf(name, file.doc, envRegion);
     for (const u of unmapped) missing.add(`unmapped type ${u}`);
     for (const n of needs)
-      if (!allows(statements, n.service, n.region)) missing.add(`${n.stack}: ${n.type} needs ${n.service}:* in ${n.region}`);
+      if (!allows(statements, n.service, n.region))
+        missing.add(`${n.stack}: ${n.type} needs ${n.service}:* in ${n.region}`);
   }
   return [...missing].sort();
 }
@@ -148,13 +150,20 @@ beforeAll(() => {
 });
 
 describe('GitHub deploy role covers every stack it applies (issue #16)', () => {
-  it.each(['dev', 'prod'] as const)('%s: every resource type maps to a service the role allows in its region', (env) => {
-    expect(missingRights(files, env)).toEqual([]);
-  });
+  it.each(['dev', 'prod'] as const)(
+    '%s: every resource type maps to a service the role allows in its region',
+    (env) => {
+      expect(missingRights(files, env)).toEqual([]);
+    },
+  );
 
   it('sees the optional and us-east-1 resources it is meant to check', () => {
     const types = new Set([...files.values()].flatMap((f) => Object.keys(f.doc.resource ?? {})));
-    for (const t of ['aws_chatbot_slack_channel_configuration', 'aws_config_config_rule', 'aws_wafv2_web_acl'])
+    for (const t of [
+      'aws_chatbot_slack_channel_configuration',
+      'aws_config_config_rule',
+      'aws_wafv2_web_acl',
+    ])
       expect(types, t).toContain(t);
   });
 
