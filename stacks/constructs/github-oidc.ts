@@ -9,9 +9,15 @@ export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
 /** Sids the policy suite looks for (stacks/policy/rules.ts). */
 export const DEPLOY_SERVICES_SID = 'TerraformDeployServices';
+export const DEPLOY_GLOBAL_SERVICES_SID = 'TerraformDeployGlobalServices';
+/** Where global services (CloudFront, Route 53, Budgets, Cost Explorer) take their API calls. */
+export const GLOBAL_SERVICES_REGION = 'us-east-1';
 export const PROTECT_CI_SID = 'ProtectCiIdentity';
 
-/** Services whose resources the network..app stacks create; the deploy role may manage them. */
+/**
+ * Services whose resources the stacks CI applies (all but bootstrap) create in the environment's
+ * region; stacks/test/deploy-role-coverage.test.ts maps every synthesized resource type onto them.
+ */
 export const DEPLOY_SERVICES = [
   'ec2',
   'eks',
@@ -30,6 +36,32 @@ export const DEPLOY_SERVICES = [
   // with the caller's rights.
   'synthetics',
   'lambda',
+  // alerting (EventBridge rules, X-Ray groups), audit (CloudTrail, Config, Scheduler, Chatbot),
+  // resilience (FIS templates), edge (the ALB's regional ACM certificate).
+  'events',
+  'xray',
+  'cloudtrail',
+  'config',
+  'scheduler',
+  'chatbot',
+  'fis',
+  'acm',
+];
+
+/**
+ * What the stacks call in us-east-1: the global services (their endpoint is there) and the
+ * edge/alerting resources that CloudFront requires there (certificate, CLOUDFRONT-scope web ACL,
+ * standard-logging delivery, the EventBridge forwarder of us-east-1 events).
+ */
+export const DEPLOY_GLOBAL_SERVICES = [
+  'cloudfront',
+  'route53',
+  'budgets',
+  'ce',
+  'wafv2',
+  'acm',
+  'logs',
+  'events',
 ];
 
 export interface GithubOidcProps {
@@ -129,6 +161,16 @@ export class GithubOidc extends Construct {
           actions: DEPLOY_SERVICES.map((s) => `${s}:*`),
           resources: ['*'],
           condition: [{ test: 'StringEquals', variable: 'aws:RequestedRegion', values: [env.region] }],
+        },
+        {
+          // Documented wildcard too, bounded to us-east-1 (global endpoints and CloudFront's region).
+          sid: DEPLOY_GLOBAL_SERVICES_SID,
+          effect: 'Allow',
+          actions: DEPLOY_GLOBAL_SERVICES.map((s) => `${s}:*`),
+          resources: ['*'],
+          condition: [
+            { test: 'StringEquals', variable: 'aws:RequestedRegion', values: [GLOBAL_SERVICES_REGION] },
+          ],
         },
         {
           sid: 'IamForStackRoles',

@@ -5,9 +5,11 @@ import { ACCESS_LOG_BUCKET_TAG } from '../bootstrap';
 import { CONTROL_PLANE_LOG_TYPES } from '../cluster';
 import { MANAGED_CONFIG_RULES } from '../constructs/config-rules';
 import {
+  DEPLOY_GLOBAL_SERVICES_SID,
   DEPLOY_SERVICES_SID,
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_HOST,
+  GLOBAL_SERVICES_REGION,
   PROTECT_CI_SID,
 } from '../constructs/github-oidc';
 import { XRAY_WRITER_ACTIONS } from '../constructs/irsa-policies';
@@ -46,6 +48,8 @@ export const DOCUMENTED_WILDCARDS: Record<string, string> = {
     'KMS key policies must grant the account root kms:* on the key itself ("*" means this key) so IAM policies can govern access; AWS default key policy.',
   [DEPLOY_SERVICES_SID]:
     "The CI deploy role runs Terraform over every resource type of the stacks' services; bounded to one region, never iam:*/sts:* (GITHUB-DEPLOY-BOUNDED checks it), and denied its own identity.",
+  [DEPLOY_GLOBAL_SERVICES_SID]:
+    'The same for what CloudFront and the global services (Route 53, Budgets, Cost Explorer) call in us-east-1; bounded to us-east-1 only.',
 };
 
 /** Managed policies that grant (near) administrator rights; never attached by these stacks. */
@@ -599,7 +603,10 @@ export const RULES: PolicyRule[] = [
       for (const p of resources(doc, 'aws_iam_role_policy')) {
         const allows = (policyStatements(doc, p.body.policy) ?? []).filter((s) => s.effect !== 'Deny');
         const actions = allows.flatMap((s) => strings(s.actions));
-        if (!actions.some((a) => a.toLowerCase().startsWith('xray:'))) continue;
+        // The CI deploy role's reviewed `xray:*` (it manages X-Ray groups) does not make it a writer.
+        const reviewed = (s: Block) => typeof s.sid === 'string' && s.sid in DOCUMENTED_WILDCARDS;
+        const xray = allows.filter((s) => !reviewed(s)).flatMap((s) => strings(s.actions));
+        if (!xray.some((a) => a.toLowerCase().startsWith('xray:'))) continue;
         const extra = actions.filter((a) => !allowed.has(a));
         c.expect(p, extra.length === 0, `X-Ray writer policy also allows ${extra.join(', ')}`);
         const role = String(p.body.role ?? '').replace(/\.(id|name)\}$/, '');
@@ -936,7 +943,7 @@ export const RULES: PolicyRule[] = [
   ),
   rule(
     'GITHUB-DEPLOY-BOUNDED',
-    'The CI deploy role stays in its region, never holds iam:*/sts:*/organizations:*, and cannot change its own identity.',
+    'The CI deploy role stays in its region (global services: us-east-1), never holds iam:*/sts:*/organizations:*, cannot change its identity.',
     (doc, c) => {
       for (const { role, trust } of githubRoles(doc)) {
         if (!trust.some((t) => pinnedSubs(t).some((s) => s.includes(':environment:')))) continue;
@@ -949,12 +956,22 @@ export const RULES: PolicyRule[] = [
             `statement ${String(s.sid ?? '(no sid)')} grants ${actions.filter((a) => a.endsWith('*')).join(', ')}`,
           );
           if (actions.some((a) => a.endsWith(':*'))) {
-            const region = blocks(s.condition).some((x) => x.variable === 'aws:RequestedRegion');
+            // Exactly one region, by StringEquals; the global statement's is us-east-1.
+            const regions = blocks(s.condition)
+              .filter((x) => x.variable === 'aws:RequestedRegion')
+              .map((x) => (x.test === 'StringEquals' ? strings(x.values) : []));
+            const bounded = regions.length === 1 && regions[0]?.length === 1;
             c.expect(
               role,
-              region,
-              `statement ${String(s.sid ?? '(no sid)')} has service wildcards without aws:RequestedRegion`,
+              bounded,
+              `statement ${String(s.sid ?? '(no sid)')} has service wildcards without one aws:RequestedRegion (StringEquals)`,
             );
+            if (s.sid === DEPLOY_GLOBAL_SERVICES_SID)
+              c.expect(
+                role,
+                bounded && regions[0]?.[0] === GLOBAL_SERVICES_REGION,
+                `statement ${DEPLOY_GLOBAL_SERVICES_SID} is not bounded to ${GLOBAL_SERVICES_REGION}`,
+              );
           }
         }
         const deny = statements.find((s) => s.effect === 'Deny' && s.sid === PROTECT_CI_SID);

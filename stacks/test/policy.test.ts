@@ -523,6 +523,24 @@ describe('security policy suite', () => {
     ).toBe(1);
   });
 
+  it('GITHUB-DEPLOY-BOUNDED refuses the us-east-1 statement with no, a negated or a second region', () => {
+    const rule = RULES.find((r) => r.id === 'GITHUB-DEPLOY-BOUNDED')!;
+    const original = files.get('prod-bootstrap')!;
+    const findingsWith = (condition: Block[]) => {
+      const d = structuredClone(original.doc);
+      const doc = firstData(d, 'aws_iam_policy_document', 'github_deploy_permissions');
+      const global = (doc.statement as Block[]).find((s) => s.sid === 'TerraformDeployGlobalServices')!;
+      global.condition = condition;
+      return rule.check({ name: 'prod-bootstrap', doc: d }).findings.length;
+    };
+    const region = (test: string, values: string[]) => [{ test, variable: 'aws:RequestedRegion', values }];
+    expect(findingsWith(region('StringEquals', ['us-east-1']))).toBe(0);
+    expect(findingsWith([])).toBeGreaterThan(0);
+    expect(findingsWith(region('StringNotEquals', ['us-east-1']))).toBeGreaterThan(0);
+    expect(findingsWith(region('StringEquals', ['us-east-1', 'eu-west-1']))).toBeGreaterThan(0);
+    expect(findingsWith(region('StringEquals', ['eu-west-1']))).toBeGreaterThan(0);
+  });
+
   it('K8S-EXEC-AUTH refuses an aws_eks_cluster_auth data source anywhere', () => {
     const rule = RULES.find((r) => r.id === 'K8S-EXEC-AUTH')!;
     const doc: TfDocument = { data: { aws_eks_cluster_auth: { cluster: { name: 'taskboard-dev' } } } };
