@@ -23,7 +23,9 @@ function buildNaiveApp(dir: string): number {
   const namespaces = rootNamespaces();
   cpSync(join(root, 'dist', 'infra'), dir, { recursive: true });
   // The app-alarms stack reads the canary bundle's manifest from the app's root (make synth builds it).
-  cpSync(join(root, 'delivery', 'dist', 'canary'), join(dir, 'delivery', 'dist', 'canary'), { recursive: true });
+  cpSync(join(root, 'delivery', 'dist', 'canary'), join(dir, 'delivery', 'dist', 'canary'), {
+    recursive: true,
+  });
   let rewritten = 0;
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
