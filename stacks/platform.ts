@@ -1,6 +1,4 @@
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 import { Fn } from 'cdktf';
@@ -12,7 +10,6 @@ import { ClusterProviders } from './constructs/cluster-providers';
 import { GeneratedSecret } from './constructs/generated-secret';
 import { xrayWriterStatements } from './constructs/irsa-policies';
 import { IrsaRole } from './constructs/irsa-role';
-import { StackKey } from './constructs/kms-key';
 import { TaskboardStack } from './constructs/taskboard-stack';
 import { loadBalancerControllerValues } from './platform/aws-load-balancer-controller';
 import { BLACKBOX_RELEASE, blackboxExporterValues } from './platform/blackbox-exporter';

@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { type LoadResult, runAtRate, runLoad } from './load';
+import { byListening, byPort, cpuMs, f, memMiB, type Server, start, stop } from './servers';
+import { measureTracing, type TracingAbc } from './tracing-abc';
 
 /**
  * `make bench`: the API's endpoints against ceilings measured in the same run on the same
@@ -14,55 +13,16 @@ import { type LoadResult, runAtRate, runLoad } from './load';
  * PostgreSQL and Redis, 127.0.0.1 only. Exits non-zero when a target is missed.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const TRACING_ROUNDS = Number(process.env.BENCH_TRACING_ROUNDS ?? 4);
+/** `tracing` runs only the tracing A/B/C; unset runs everything. */
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'tracing') {
+  console.error(`bench: BENCH_ONLY must be unset or "tracing", got "${ONLY}"`);
+  process.exit(2);
+}
 const CONNECTIONS = 64;
 const DIST = join(__dirname, '..');
 const JWT_SECRET = randomBytes(32).toString('hex');
-
-interface Server {
-  url: string;
-  proc: ChildProcess;
-}
-
-async function start(
-  script: string,
-  env: Record<string, string>,
-  readyLine: (l: Record<string, unknown>) => string | undefined,
-): Promise<Server> {
-  const proc = spawn(process.execPath, [script], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    const onData = (d: Buffer) => {
-      buf += String(d);
-      for (const line of buf.split('\n')) {
-        try {
-          const u = readyLine(JSON.parse(line));
-          if (u) {
-            proc.stdout!.off('data', onData);
-            proc.stdout!.resume(); // keep draining the request log without storing it
-            resolve(u);
-            return;
-          }
-        } catch {}
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.on('exit', (c) => reject(new Error(`${script} exited ${c}`)));
-  });
-  return { url, proc };
-}
-
-const byPort = (l: Record<string, unknown>) =>
-  typeof l.port === 'number' ? `http://127.0.0.1:${l.port}` : undefined;
-const byListening = (l: Record<string, unknown>) => (l.msg === 'listening' ? String(l.url) : undefined);
-
-async function stop(s: Server): Promise<void> {
-  const exited = new Promise((r) => s.proc.once('exit', r));
-  s.proc.kill('SIGTERM');
-  await exited;
-}
 
 async function json<T>(url: string, init: RequestInit): Promise<T> {
   const res = await fetch(url, {
@@ -79,28 +39,6 @@ interface Row {
   halfRate?: LoadResult;
   /** CPU time the server process spent per completed request during the saturation run. */
   cpuUsPerRequest?: number;
-}
-
-/** User + system CPU milliseconds a process has used so far (Linux /proc; NaN elsewhere). */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100); // USER_HZ is 100 on Linux
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** A memory figure of a process from /proc/<pid>/status in MiB (VmRSS now, VmHWM = peak so far). */
-function memMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(
-      new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'),
-    );
-    return line ? Number(line[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** The chart's memory request and limit for the API in MiB: the bench checks the chart is sized on its figures. */
@@ -156,7 +94,6 @@ async function measure(
   return row;
 }
 
-const f = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 0) : '-');
 function print(r: Row) {
   const h = r.halfRate;
   console.log(
@@ -221,6 +158,27 @@ async function main(): Promise<void> {
     });
     const writeUser = { authorization: `Bearer ${writer.accessToken}`, 'content-type': 'application/json' };
     const createBody = JSON.stringify({ title: 'benchmark task', priority: 'MEDIUM' });
+    const listOn = (s: Server) => ({ url: `${s.url}/api/tasks`, headers: listUser });
+
+    if (ONLY === 'tracing') {
+      // `make bench-api BENCH_ONLY=tracing`: the tracing A/B/C alone, for working on tracing's cost.
+      await stop(cached);
+      const tracing = await measureTracing({
+        apiEnv,
+        listOn,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        rounds: TRACING_ROUNDS,
+      });
+      const targets = tracingTargets(tracing);
+      printTargets(targets);
+      writeReport(
+        'bench-api-tracing.json',
+        { date: new Date().toISOString(), tracingAb: { ...tracing, servers: undefined } },
+        targets,
+      );
+      return;
+    }
 
     const hello = await start(join(DIST, 'bench', 'ceilings', 'hello.js'), {}, byPort);
     servers.push(hello);
@@ -242,7 +200,6 @@ async function main(): Promise<void> {
     );
     const rows: Record<string, Row> = {};
     // The two same-work requests, sent alike to the ceiling, the floor and the API.
-    const listOn = (s: Server) => ({ url: `${s.url}/api/tasks`, headers: listUser });
     const createOn = (s: Server) => ({
       url: `${s.url}/api/tasks`,
       method: 'POST' as const,
@@ -343,72 +300,15 @@ async function main(): Promise<void> {
       `\nmemory: api RSS after boot ${f(bootRss)} MiB; peak (VmHWM) at the seed's ${seedRate} req/s ${f(seedPeak)} MiB (${f(seedRun.rps)} req/s served, ${seedRun.non2xx + seedRun.errors} failed); peak through the saturation runs (64 connections, argon2id logins, 1000 req/s journey) ${f(cachedPeak)} MiB, ${f(uncachedPeak)} MiB with the cache off; chart request ${chart.request} MiB, limit ${chart.limit} MiB`,
     );
 
-    // Tracing's cost, on the cached list, three APIs measured in rotation (4 rounds, each arm once
-    // per round, the order shifted every round) so machine drift hits all alike:
-    //   none: the build without tracing code paths (bench/no-tracing: tracing modules stubbed out);
-    //   off:  the real build, no TRACING_OTLP_ENDPOINT;
-    //   on:   the real build exporting 10 % of traces to a local OTLP sink.
-    // Noise is the same run's spread of the baseline's own rounds ((max - min) / mean): "off" must
-    // differ from "none" by no more than that; "on" must lose at most 5 % against "off".
-    const sink = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    const tracing = await measureTracing({
+      apiEnv,
+      listOn,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      rounds: TRACING_ROUNDS,
     });
-    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-    const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/v1/traces`;
-    const arms = {
-      none: await start(join(DIST, 'bench', 'no-tracing', 'main.js'), apiEnv, byListening),
-      off: await start(join(DIST, 'src', 'main.js'), apiEnv, byListening),
-      on: await start(
-        join(DIST, 'src', 'main.js'),
-        { ...apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0.1' },
-        byListening,
-      ),
-    };
-    servers.push(arms.none, arms.off, arms.on);
-    type Arm = keyof typeof arms;
-    const armNames: Arm[] = ['none', 'off', 'on'];
-    const tracingBootRss = Object.fromEntries(armNames.map((a) => [a, memMiB(arms[a].proc.pid, 'VmRSS')]));
-    const ab = Object.fromEntries(
-      armNames.map((a) => [a, { requests: 0, cpuMs: 0, roundRps: [] as number[] }]),
-    );
-    const rounds = 4;
-    const roundSeconds = Math.max(2, Math.round(SECONDS / 2));
-    // Warm-up at full load: a fresh process's throughput climbs for several seconds (JIT, pools);
-    // a 1 s warm-up left that climb inside the rounds and made the noise band meaningless (70 %).
-    for (const a of armNames)
-      await runLoad({ ...listOn(arms[a]), connections: CONNECTIONS, seconds: Math.max(4, SECONDS) });
-    for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < armNames.length; i++) {
-        const arm = armNames[(i + round) % armNames.length]!;
-        const s = arms[arm];
-        const cpu = cpuMs(s.proc.pid);
-        const r = await runLoad({ ...listOn(s), connections: CONNECTIONS, seconds: roundSeconds });
-        ab[arm]!.requests += r.rps * roundSeconds;
-        ab[arm]!.cpuMs += cpuMs(s.proc.pid) - cpu;
-        ab[arm]!.roundRps.push(r.rps);
-      }
-    }
-    for (const a of armNames) await stop(arms[a]);
-    sink.close();
-    const rpsOf = (a: Arm) => ab[a]!.requests / (rounds * roundSeconds);
-    const cpuPerReq = (a: Arm) => (ab[a]!.cpuMs * 1000) / ab[a]!.requests;
-    const baselineRounds = ab.none!.roundRps;
-    const noise = (Math.max(...baselineRounds) - Math.min(...baselineRounds)) / rpsOf('none');
-    const offDelta = Math.abs(1 - rpsOf('off') / rpsOf('none'));
-    const tracingLoss = 1 - rpsOf('on') / rpsOf('off');
-    console.log(
-      `tracing A/B/C (cached list, ${rounds} x ${roundSeconds}s each, rotating):\n` +
-        armNames
-          .map(
-            (a) =>
-              `  ${{ none: 'no tracing code', off: 'tracing off', on: 'tracing on 10 %' }[a].padEnd(16)} ${f(rpsOf(a)).padStart(8)} req/s ${f(cpuPerReq(a)).padStart(5)} µs CPU/req  boot RSS ${f(tracingBootRss[a]!)} MiB  rounds ${ab[a]!.roundRps.map(f).join(' ')}`,
-          )
-          .join('\n') +
-        `\n  off vs no tracing code: ${f(offDelta * 100)} % (noise: baseline rounds spread ${f(noise * 100)} %); on vs off: throughput loss ${f(tracingLoss * 100)} %, CPU/req ${f((cpuPerReq('on') / cpuPerReq('off') - 1) * 100)} %`,
-    );
 
-    const targets: [string, number, string, boolean][] = [];
+    const targets: Target[] = [];
     const ratio = (a: Row, b: Row) => a.saturation.rps / b.saturation.rps;
     const check = (name: string, value: number, goal: string, ok: boolean) =>
       targets.push([name, value, goal, ok]);
@@ -449,13 +349,7 @@ async function main(): Promise<void> {
       journey.rps >= journeyRate * 0.98,
     );
     check('journey p95 (ms)', journey.p95, '< 50', journey.p95 < 50);
-    check(
-      'tracing off vs no tracing code (%)',
-      offDelta * 100,
-      `<= noise ${f(noise * 100)}`,
-      offDelta <= noise,
-    );
-    check('tracing on (10 %) throughput loss (%)', tracingLoss * 100, '<= 5', tracingLoss <= 0.05);
+    targets.push(...tracingTargets(tracing));
     // The chart's memory (helm/taskboard/values.yaml, derivation in its comments): the HPA scales
     // at 80 % of the request, so the seed-load peak must stay below it; ApiContainerMemoryHigh fires
     // at a share of the limit, so even the saturation peak must stay below that (and the limit).
@@ -481,34 +375,49 @@ async function main(): Promise<void> {
     );
     check('failed requests across all runs', failedRequests, '== 0', failedRequests === 0);
 
-    console.log('\ntargets');
-    for (const [name, value, goal, ok] of targets)
-      console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${name.padEnd(40)} ${f(value).padStart(8)}  (${goal})`);
+    printTargets(targets);
     const report = {
       date: new Date().toISOString(),
       seconds: SECONDS,
       connections: CONNECTIONS,
-      tracingAb: {
-        ...ab,
-        rounds,
-        roundSeconds,
-        bootRssMiB: tracingBootRss,
-        noise,
-        offDelta,
-        lossRatio: tracingLoss,
-      },
+      tracingAb: { ...tracing, servers: undefined },
       memoryMiB: { boot: bootRss, seedPeak, cachedPeak, uncachedPeak, chart, alertShareOfLimit: alertShare },
       rows,
       targets,
     };
-    mkdirSync(join(DIST, '..', '..', 'artifacts'), { recursive: true });
-    writeFileSync(join(DIST, '..', '..', 'artifacts', 'bench-api.json'), JSON.stringify(report, null, 2));
-    if (targets.some((t) => !t[3])) process.exitCode = 1;
+    writeReport('bench-api.json', report, targets);
   } finally {
     for (const s of servers) if (s.proc.exitCode === null) s.proc.kill('SIGKILL');
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
   }
+}
+
+type Target = [name: string, value: number, goal: string, ok: boolean];
+
+function tracingTargets(t: TracingAbc): Target[] {
+  return [
+    [
+      'tracing off vs no tracing code (%)',
+      t.offDelta * 100,
+      `<= noise ${f(t.noise * 100)}`,
+      t.offDelta <= t.noise,
+    ],
+    ['tracing on (10 %) throughput loss (%)', t.lossRatio * 100, '<= 5', t.lossRatio <= 0.05],
+  ];
+}
+
+function printTargets(targets: Target[]): void {
+  console.log('\ntargets');
+  for (const [name, value, goal, ok] of targets)
+    console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${name.padEnd(40)} ${f(value).padStart(8)}  (${goal})`);
+}
+
+/** The figures for later comparison in artifacts/; a missed target fails the run. */
+function writeReport(file: string, report: object, targets: Target[]): void {
+  mkdirSync(join(DIST, '..', '..', 'artifacts'), { recursive: true });
+  writeFileSync(join(DIST, '..', '..', 'artifacts', file), JSON.stringify(report, null, 2));
+  if (targets.some((t) => !t[3])) process.exitCode = 1;
 }
 
 main().catch((err) => {

@@ -44,7 +44,7 @@ describe('the ignore-entry rules bite', () => {
 });
 
 describe('suppressed findings are what the scan without the ignore file adds', () => {
-  const fail = (id: string, target: string, resource: string) => ({
+  const fail = (id: string, _target: string, resource: string) => ({
     ID: id,
     AVDID: id,
     Severity: 'HIGH',

@@ -7,6 +7,7 @@ import type * as Tracing from '../../src/tracing/tracing';
  */
 export const tracingStub: typeof Tracing = {
   activeTracer: () => undefined,
+  activeTracing: () => undefined,
   startTracing: () => false,
   flushTracing: async () => undefined,
   stopTracing: async () => undefined,

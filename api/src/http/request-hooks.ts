@@ -13,7 +13,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Lifecycle } from '../lifecycle/lifecycle';
 import type { AppMetrics } from '../metrics/app-metrics';
-import { activeTracer } from '../tracing/tracing';
+import { type LogIds, unrecordedIds } from '../tracing/log-ids';
+import { activeTracing } from '../tracing/tracing';
 import { ALWAYS_HEADERS, API_PREFIX, NO_STORE } from './framework-errors';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -44,10 +45,16 @@ export function registerRequestHooks(
 ): void {
   const inFlight = Symbol('inFlight');
   const serverSpan = Symbol('serverSpan');
-  type Tracked = FastifyRequest & { [inFlight]?: boolean; [serverSpan]?: Span; user?: { id?: string } };
+  const logIds = Symbol('logIds');
+  type Tracked = FastifyRequest & {
+    [inFlight]?: boolean;
+    [serverSpan]?: Span;
+    [logIds]?: LogIds;
+    user?: { id?: string };
+  };
 
   // Decided once: with tracing off no tracing hook is registered and nothing below runs per request.
-  const tracer = activeTracer();
+  const tracing = activeTracing();
   app.addHook('onRequest', (req: Tracked, reply, done) => {
     req[inFlight] = true;
     metrics.httpInFlight.inc();
@@ -56,31 +63,38 @@ export function registerRequestHooks(
     if (req.url.startsWith(API_PREFIX)) reply.header('cache-control', NO_STORE);
     // While draining, ask keep-alive clients to reconnect (to another replica).
     if (lifecycle.draining) reply.header('connection', 'close');
-    if (!tracer) return done();
-    // The server span, named by the route template (never the raw path: bounded and free of
-    // ids), continuing the caller's W3C trace context when it sends one.
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    if (!tracing) return done();
+    // The caller's W3C trace context, parsed only when it sent one.
+    const parent =
+      req.headers.traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, req.headers);
+    const caller = trace.getSpanContext(parent);
+    // Not kept (90 % at the production ratio): no span and no context at all, so the cache and
+    // database calls below skip their instrumentation after one lookup; the access line still
+    // gets ids, in the caller's trace when there is one.
+    if (!tracing.shouldRecord(caller)) {
+      req[logIds] = unrecordedIds(caller?.traceId);
+      return done();
+    }
+    // The server span, named by the route template (never the raw path: bounded and free of ids).
     const route = routeLabel(req);
-    const span = tracer.startSpan(`${req.method} ${route}`, { kind: SpanKind.SERVER }, parent);
+    const span = tracing.tracer.startSpan(
+      `${req.method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': req.method, 'http.route': route, 'url.scheme': req.protocol },
+      },
+      parent,
+    );
     req[serverSpan] = span;
-    // Unsampled (90 % at the production ratio): the span only lends its ids to the access line.
-    // Entering its context would make every cache and database call below build a
-    // non-recording span of its own, which was most of tracing's cost.
-    if (!span.isRecording()) return done();
-    span.setAttributes({
-      'http.request.method': req.method,
-      'http.route': route,
-      'url.scheme': req.protocol,
-    });
     context.with(trace.setSpan(parent, span), done);
   });
 
   // Body parsing resumes on the socket's own async context: re-enter the request's span so the
   // guards, the handler and their database and cache calls are its children.
-  if (tracer)
+  if (tracing)
     app.addHook('preHandler', (req: Tracked, _reply, done) => {
       const span = req[serverSpan];
-      if (!span?.isRecording()) return done();
+      if (!span) return done();
       context.with(trace.setSpan(context.active(), span), done);
     });
 
@@ -95,9 +109,8 @@ export function registerRequestHooks(
     finish(req);
     const route = routeLabel(req);
     const seconds = reply.elapsedTime / 1000;
-    const span = req[serverSpan];
-    const ids = span?.spanContext();
-    const recorded = span?.isRecording() ? span : undefined;
+    const recorded = req[serverSpan];
+    const ids = recorded?.spanContext() ?? req[logIds];
     // Only a recorded trace is worth an exemplar: an unsampled id leads nowhere in X-Ray.
     metrics.observeHttp(
       { method: req.method, route, status_code: String(reply.statusCode) },

@@ -1,8 +1,9 @@
-import { type Context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import { SamplingDecision } from '@opentelemetry/sdk-trace';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config/config';
-import { samplerFor } from './sdk';
+import { unrecordedIds } from './log-ids';
+import { headSampler } from './sdk';
 import { activeTracer, inSpan, startTracing } from './tracing';
 
 describe('tracing configuration', () => {
@@ -30,31 +31,56 @@ describe('tracing configuration', () => {
   });
 });
 
-describe('samplerFor', () => {
-  const remote = (traceId: string, sampled: boolean) =>
-    trace.setSpanContext(ROOT_CONTEXT, {
-      traceId,
-      spanId: '00f067aa0ba902b7',
-      traceFlags: sampled ? 1 : 0,
-      isRemote: true,
-    });
-  const decide = (ratio: number, ctx: Context, traceId: string) =>
-    samplerFor(ratio).shouldSample(ctx, traceId, 'GET /api/tasks', SpanKind.SERVER, {}, []).decision;
+describe('headSampler', () => {
+  const caller = (traceId: string, sampled: boolean) => ({
+    traceId,
+    spanId: '00f067aa0ba902b7',
+    traceFlags: sampled ? 1 : 0,
+    isRemote: true,
+  });
   const ids = ['00000000000000000000000000000001', 'ffffffff000000000000000000000000'];
 
-  it('applies the ratio to a caller that asks for recording: the same decision as for a new trace with that id', () => {
-    const asRoot = ids.map((id) => decide(0.1, ROOT_CONTEXT, id));
-    // One of the two extreme ids is kept at 10 %, the other dropped: the ratio is really applied.
-    expect(new Set(asRoot)).toEqual(
-      new Set([SamplingDecision.RECORD_AND_SAMPLED, SamplingDecision.NOT_RECORD]),
-    );
-    expect(ids.map((id) => decide(0.1, remote(id, true), id))).toEqual(asRoot);
-    expect(ids.map((id) => decide(1, remote(id, true), id))).toEqual(
-      ids.map(() => SamplingDecision.RECORD_AND_SAMPLED),
-    );
+  it("applies the ratio to a caller that asks for recording, by its trace id (the SDK's ratio sampler's decision)", () => {
+    const sdkDecision = (id: string) =>
+      new TraceIdRatioBasedSampler(0.1).shouldSample(ROOT_CONTEXT, id).decision ===
+      SamplingDecision.RECORD_AND_SAMPLED;
+    const kept = ids.map((id) => headSampler(0.1)(caller(id, true)));
+    // One of the two extreme ids is kept at 10 %, the other dropped: the ratio is really applied...
+    expect(new Set(kept)).toEqual(new Set([true, false]));
+    // ...and every service using the SDK's ratio sampler keeps the same traces.
+    expect(kept).toEqual(ids.map(sdkDecision));
+    expect(ids.map((id) => headSampler(1)(caller(id, true)))).toEqual([true, true]);
+    expect(ids.map((id) => headSampler(0)(caller(id, true)))).toEqual([false, false]);
   });
 
   it("honours a caller's decision not to record", () => {
-    expect(decide(1, remote(ids[0]!, false), ids[0]!)).toBe(SamplingDecision.NOT_RECORD);
+    expect(headSampler(1)(caller(ids[0]!, false))).toBe(false);
+  });
+
+  it('keeps the ratio of new traces', () => {
+    expect(headSampler(1)(undefined)).toBe(true);
+    expect(headSampler(0)(undefined)).toBe(false);
+    const sample = headSampler(0.1);
+    let kept = 0;
+    for (let i = 0; i < 20_000; i++) if (sample(undefined)) kept++;
+    // 10 % of 20 000 draws: 2000 ± 42 (one standard deviation); 1700..2300 is beyond 7 of them.
+    expect(kept).toBeGreaterThan(1700);
+    expect(kept).toBeLessThan(2300);
+  });
+});
+
+describe('unrecordedIds', () => {
+  it("gives well-formed, distinct ids and keeps a caller's trace id", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const { traceId, spanId } = unrecordedIds();
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(spanId).toMatch(/^[0-9a-f]{16}$/);
+      seen.add(traceId);
+    }
+    expect(seen.size).toBe(1000); // across pool refills (256 per fill)
+    expect(unrecordedIds('0af7651916cd43dd8448eb211c80319c').traceId).toBe(
+      '0af7651916cd43dd8448eb211c80319c',
+    );
   });
 });

@@ -20,6 +20,11 @@ export function activeTracer(): Tracer | undefined {
   return active?.tracer;
 }
 
+/** The tracer and the head sampler while tracing is on (the request hooks need both). */
+export function activeTracing(): Pick<TracingSdk, 'tracer' | 'shouldRecord'> | undefined {
+  return active;
+}
+
 /**
  * Starts tracing when an endpoint is configured (or a test passes its own exporter). Must run
  * before `pg` and the Redis client are first required: the instrumentations patch them on load

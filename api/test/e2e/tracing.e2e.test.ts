@@ -83,6 +83,24 @@ describe('tracing', () => {
     expect(accessLine(res.headers.get('x-request-id'))?.trace_id).toBe(traceId);
   });
 
+  it('a caller that asks not to be recorded: no span at all, yet the log line names its trace', async () => {
+    const user = await api.register();
+    const traceId = 'a3ce929d0e0e47364bf92f3577b34da6';
+    await flushTracing();
+    const before = exporter.getFinishedSpans().length;
+    const res = await api.send('GET', '/api/tasks', {
+      token: user.token,
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-00` },
+    });
+    expect(res.status).toBe(200);
+    expect(await spansOf(traceId)).toEqual([]);
+    // Nothing else was recorded for it either: no cache or database span without a parent.
+    expect(exporter.getFinishedSpans().length).toBe(before);
+    const line = accessLine(res.headers.get('x-request-id'));
+    expect(line?.trace_id).toBe(traceId);
+    expect(line?.span_id).toMatch(/^[0-9a-f]{16}$/);
+  });
+
   it('no span carries a credential, a cookie, a password, an email or a query string', async () => {
     const password = 'a very secret password 42';
     const user = await api.register(undefined, password);

@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import { runLoad } from './load';
+import { byListening, byPort, cpuMs, f, memMiB, type Server, start, stop } from './servers';
+
+const DIST = join(__dirname, '..');
+const ARMS = ['none', 'off', 'on'] as const;
+type Arm = (typeof ARMS)[number];
+const SINK = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.writeHead(200, { 'content-type': 'application/json' }).end('{}')); }).listen(0, '127.0.0.1', function () { console.log(JSON.stringify({ port: this.address().port })); });`;
+const LABEL: Record<Arm, string> = { none: 'no tracing code', off: 'tracing off', on: 'tracing on 10 %' };
+
+export interface TracingAbc {
+  servers: Server[];
+  arms: Record<Arm, { requests: number; cpuMs: number; roundRps: number[]; bootRssMiB: number }>;
+  rounds: number;
+  roundSeconds: number;
+  /** The baseline's own spread across its rounds: (max - min) / mean. */
+  noise: number;
+  /** |1 - off/none| throughput over all rounds. */
+  offDelta: number;
+  /** 1 - on/off throughput over all rounds. */
+  lossRatio: number;
+  cpuPerRequestUs: Record<Arm, number>;
+}
+
+/**
+ * Tracing's cost, on the cached list (the cheapest request, so the worst case for a per-request
+ * cost), three APIs measured in rotation (each arm once per round, the order shifted every round)
+ * so machine drift hits all alike:
+ *   none: the build without tracing code paths (bench/no-tracing: tracing modules stubbed out);
+ *   off:  the real build, no TRACING_OTLP_ENDPOINT;
+ *   on:   the real build exporting 10 % of traces to a local OTLP sink.
+ * Noise is the same run's spread of the baseline's own rounds: "off" must differ from "none" by
+ * no more than that; "on" must lose at most 5 % against "off".
+ */
+export async function measureTracing(opts: {
+  apiEnv: Record<string, string>;
+  listOn: (s: Server) => { url: string; headers: Record<string, string> };
+  connections: number;
+  seconds: number;
+  rounds: number;
+}): Promise<TracingAbc> {
+  // The OTLP sink stands in for the collector in its own process: inside this one it would take
+  // CPU from the load generator during the "on" arm only.
+  const sink = await start(['-e', SINK], {}, byPort);
+  const sinkUrl = `${sink.url}/v1/traces`;
+  const main = join(DIST, 'src', 'main.js');
+  const servers: Record<Arm, Server> = {
+    none: await start(join(DIST, 'bench', 'no-tracing', 'main.js'), opts.apiEnv, byListening),
+    off: await start(main, opts.apiEnv, byListening),
+    on: await start(
+      main,
+      { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0.1' },
+      byListening,
+    ),
+  };
+  try {
+    const arms = Object.fromEntries(
+      ARMS.map((a) => [
+        a,
+        { requests: 0, cpuMs: 0, roundRps: [] as number[], bootRssMiB: memMiB(servers[a].proc.pid, 'VmRSS') },
+      ]),
+    ) as TracingAbc['arms'];
+    const roundSeconds = Math.max(2, Math.round(opts.seconds / 2));
+    // Warm-up at full load: a fresh process's throughput climbs for several seconds (JIT, pools);
+    // a 1 s warm-up left that climb inside the rounds and made the noise band meaningless (70 %),
+    // and 4 s still left the first rounds of every arm climbing.
+    for (const a of ARMS)
+      await runLoad({
+        ...opts.listOn(servers[a]),
+        connections: opts.connections,
+        seconds: Math.max(8, opts.seconds),
+      });
+    for (let round = 0; round < opts.rounds; round++) {
+      for (let i = 0; i < ARMS.length; i++) {
+        const arm = ARMS[(i + round) % ARMS.length]!;
+        const s = servers[arm];
+        const cpu = cpuMs(s.proc.pid);
+        const r = await runLoad({ ...opts.listOn(s), connections: opts.connections, seconds: roundSeconds });
+        arms[arm].requests += r.rps * roundSeconds;
+        arms[arm].cpuMs += cpuMs(s.proc.pid) - cpu;
+        arms[arm].roundRps.push(r.rps);
+      }
+    }
+    const rps = (a: Arm) => arms[a].requests / (opts.rounds * roundSeconds);
+    const cpuPerRequestUs = Object.fromEntries(
+      ARMS.map((a) => [a, (arms[a].cpuMs * 1000) / arms[a].requests]),
+    ) as Record<Arm, number>;
+    const base = arms.none.roundRps;
+    const result: TracingAbc = {
+      servers: Object.values(servers),
+      arms,
+      rounds: opts.rounds,
+      roundSeconds,
+      noise: (Math.max(...base) - Math.min(...base)) / rps('none'),
+      offDelta: Math.abs(1 - rps('off') / rps('none')),
+      lossRatio: 1 - rps('on') / rps('off'),
+      cpuPerRequestUs,
+    };
+    console.log(
+      `tracing A/B/C (cached list, ${opts.rounds} x ${roundSeconds}s each, rotating):\n` +
+        ARMS.map(
+          (a) =>
+            `  ${LABEL[a].padEnd(16)} ${f(rps(a)).padStart(8)} req/s ${f(cpuPerRequestUs[a]).padStart(5)} µs CPU/req  boot RSS ${f(arms[a].bootRssMiB)} MiB  rounds ${arms[a].roundRps.map(f).join(' ')}`,
+        ).join('\n') +
+        `\n  off vs no tracing code: ${f(result.offDelta * 100)} % (noise: baseline rounds spread ${f(result.noise * 100)} %); on vs off: throughput loss ${f(result.lossRatio * 100)} %, CPU/req ${f((cpuPerRequestUs.on / cpuPerRequestUs.off - 1) * 100)} %`,
+    );
+    return result;
+  } finally {
+    for (const a of ARMS) await stop(servers[a]);
+    await stop(sink);
+  }
+}
