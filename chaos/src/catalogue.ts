@@ -65,9 +65,9 @@ export const EXPERIMENTS: Experiment[] = [
   {
     type: 'single',
     name: 'api-db-latency',
-    title: '300 ms latency from the API to PostgreSQL',
+    title: '520 ms latency from the API to PostgreSQL',
     hypothesis:
-      'Each query pays ~300 ms, so p95 request latency crosses 0.5 s and ApiHighLatency fires; requests still succeed (no 5xx page) and the database stays reachable.',
+      'Each database round trip pays ~520 ms, so every request that queries crosses the 0.5 s bucket and ApiHighLatency fires (300 ms would have stayed inside the 0.3-0.5 s bucket, as the local db-latency drill showed); requests still succeed (no 5xx page) and readiness, which waits as long as a request would, keeps the pods in service.',
     blastRadius: 'Egress of every API pod to the RDS endpoint only; Redis and other traffic untouched.',
     durationSeconds: min(20),
     abortCondition:

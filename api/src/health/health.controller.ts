@@ -1,4 +1,4 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -7,6 +7,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { AppCache } from '../cache/app-cache';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { HealthLiveDoc, HealthReportDoc } from '../http/openapi.dto';
 import { ApiPublicOperation } from '../http/openapi.responses';
 import { Lifecycle } from '../lifecycle/lifecycle';
@@ -21,7 +22,12 @@ export class HealthController {
     private readonly cache: AppCache,
     private readonly lifecycle: Lifecycle,
     private readonly metrics: AppMetrics,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.dbPingTimeoutMs = readinessDbBudgetMs(config);
+  }
+
+  private readonly dbPingTimeoutMs: number;
 
   /** Liveness: the process serves HTTP. No dependency is checked (a DB outage must not restart pods). */
   @Get()
@@ -48,7 +54,8 @@ export class HealthController {
   @ApiResponse({
     status: 503,
     type: HealthReportDoc,
-    description: 'Not ready: the database does not answer within 500 ms, or the process is shutting down',
+    description:
+      'Not ready: the database does not answer within the request deadline (1250 ms by default), or the process is shutting down',
   })
   async ready() {
     if (this.lifecycle.draining) {
@@ -56,7 +63,7 @@ export class HealthController {
     }
     try {
       const result = await this.health.check([
-        () => this.db.pingCheck('database').withTimeout(500),
+        () => this.db.pingCheck('database').withTimeout(this.dbPingTimeoutMs),
         () => this.cacheStatus(),
       ]);
       this.metrics.dbUp.set(1);
@@ -70,4 +77,16 @@ export class HealthController {
   private cacheStatus(): HealthIndicatorResult<'cache'> {
     return { cache: { status: this.cache.healthy ? 'up' : 'degraded', backend: this.cache.backend } };
   }
+}
+
+/**
+ * How long readiness waits for the database: as long as a request would (its deadline, else the
+ * statement timeout), not the 500 ms latency SLO. Readiness takes every replica out at once when
+ * the shared database misbehaves, so it must fail only when requests would fail too; a database
+ * that is merely slow shows as latency (ApiHighLatency) while the pods keep serving. With the old
+ * 500 ms budget a database 520 ms away made both replicas unready while every request succeeded
+ * (the db-latency drill): on the cluster, an outage made by the health check.
+ */
+export function readinessDbBudgetMs(config: AppConfig): number {
+  return config.database.requestDeadlineMs || config.database.statementTimeoutMs;
 }

@@ -42,7 +42,7 @@ const towards = (host: string, action: 'delay' | 'loss', params: Record<string, 
 });
 
 export const databaseLatency = (t: Targets): Fault =>
-  towards(t.databaseHost, 'delay', { delay: { latency: '300ms', jitter: '50ms', correlation: '25' } });
+  towards(t.databaseHost, 'delay', { delay: { latency: '520ms', jitter: '10ms', correlation: '25' } });
 
 export const databaseLoss = (t: Targets): Fault =>
   towards(t.databaseHost, 'loss', { loss: { loss: '30', correlation: '25' } });

@@ -15,7 +15,7 @@ export const dbLatency: Scenario = {
   name: 'db-latency',
   title: `PostgreSQL answers ${LATENCY_MS} ms late`,
   hypothesis:
-    'Requests slow down but succeed (each under the 1.25 s request deadline) and ApiHighLatency fires as a ticket. Each readiness ping now exceeds its 500 ms budget, so both replicas report not ready and ApiDatabaseUnreachable pages: the API treats a database slower than 500 ms as down.',
+    'Requests slow down but succeed (each under the 1.25 s request deadline) and ApiHighLatency fires as a ticket. Readiness waits for the database as long as a request would, so both replicas stay ready and nothing pages: a slow database is latency, not an outage.',
   fault: `toxiproxy adds ${LATENCY_MS} ms latency to every PostgreSQL reply (downstream)`,
   minFaultSeconds: 10,
   maxFaultSeconds: 60,
@@ -34,19 +34,12 @@ export const dbLatency: Scenario = {
     log('PostgreSQL latency removed');
   },
   expect: {
-    // One round trip over the SLO is also over readiness's 500 ms ping budget (health.controller.ts):
-    // the same fault necessarily takes both replicas out and sets taskboard_db_up to 0. That is the
-    // API's design, asserted here as it is; docs/drills.md names it as a finding.
-    alerts: [
-      { name: 'ApiHighLatency', state: 'firing' },
-      { name: 'ApiDatabaseUnreachable', state: 'firing' },
-    ],
-    silent: ['ApiHighErrorRate', 'ApiCacheErrorRateHigh'],
-    notified: [
-      { receiver: 'ticket-sns', alert: 'ApiHighLatency' },
-      { receiver: 'page-pagerduty', alert: 'ApiDatabaseUnreachable' },
-    ],
-    readinessDuringFault: 'all',
+    // Readiness's ping budget is the request deadline, not the 500 ms SLO (health.controller.ts):
+    // with a 500 ms budget this fault took both replicas out while every request succeeded.
+    alerts: [{ name: 'ApiHighLatency', state: 'firing' }],
+    silent: ['ApiHighErrorRate', 'ApiCacheErrorRateHigh', 'ApiDatabaseUnreachable'],
+    notified: [{ receiver: 'ticket-sns', alert: 'ApiHighLatency' }],
+    readinessDuringFault: 'none',
     // A transaction is a few round trips: well under the deadline, but a starved CPU can push one over.
     maxFailedDuringFault: 10,
     maxFailedOutsideFault: 0,
