@@ -1,4 +1,4 @@
-import { type Attributes, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { type Attributes, context, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TracingSdk } from './sdk';
 
@@ -69,17 +69,26 @@ export async function stopTracing(): Promise<void> {
  * attributes, no context switch for the 90 % of requests that are not kept.
  * A thrown error marks the span as an error (its name only: never request data).
  */
-export async function inSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
+export function inSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
   const tracer = active?.tracer;
-  if (!tracer || !trace.getActiveSpan()?.isRecording()) return fn();
-  return tracer.startActiveSpan(name, { attributes }, async (span) => {
-    try {
-      return await fn();
-    } catch (err) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.name : 'error' });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
+  const parent = context.active();
+  if (!tracer || !trace.getSpan(parent)?.isRecording()) return fn();
+  // startSpan + context.with rather than startActiveSpan's async callback: one closure and one
+  // promise fewer per span on the recorded path, where tracing's cost is per span.
+  const span = tracer.startSpan(name, Object.keys(attributes).length ? { attributes } : undefined, parent);
+  const failed = (err: unknown): never => {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.name : 'error' });
+    span.end();
+    throw err;
+  };
+  let pending: Promise<T>;
+  try {
+    pending = context.with(trace.setSpan(parent, span), fn);
+  } catch (err) {
+    return failed(err); // a non-async fn that throws before returning its promise
+  }
+  return pending.then((value) => {
+    span.end();
+    return value;
+  }, failed);
 }
