@@ -2,7 +2,7 @@
 // references replaced by values of the shape Terraform returns, validates against the chart's
 // values.schema.json and renders with the real `helm template`, the way the helm provider passes it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -13,14 +13,14 @@ import { type EnvName, loadConfig } from '../config';
 import { OTEL_COLLECTOR, otelCollectorTracesUrl } from '../platform/names';
 import type { Block, Json } from '../policy/tf-json';
 import type { SynthesizedFile } from '../synth';
-import { doc, one, synthAll } from './helpers';
+import { doc, helmBinary, one, synthAll } from './helpers';
 
 const ROOT = repoRoot();
 const CHART = join(ROOT, CHART_DIR);
-const HELM = join(ROOT, 'bin', 'helm');
-const HAS_HELM = existsSync(HELM);
+const HELM = helmBinary(ROOT) ?? 'helm';
+const HAS_HELM = helmBinary(ROOT) !== undefined;
 if (!HAS_HELM)
-  console.log(`app-chart: SKIP the helm template checks: ${HELM} is missing (run \`make tools\`)`);
+  console.log('app-chart: SKIP the helm template checks: no bin/helm and no helm on PATH (run `make tools`)');
 
 const ACCOUNT = '123456789012';
 /** An all-digit tag (a date or build number): Helm would read it as a number unless typed "string". */

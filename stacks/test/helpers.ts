@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EnvName, loadConfig } from '../config';
@@ -40,3 +41,14 @@ export function data(d: TfDocument, type: string): Block[] {
 
 /** A Terraform interpolation `${expr}`, as it appears in the synthesized JSON. */
 export const ref = (expr: string): string => `\${${expr}}`;
+
+/**
+ * The helm binary the chart tests run: the project's pinned ./bin/helm (make tools), else a helm on
+ * PATH (make tools leaves one there alone: it installs only what is missing); undefined when there
+ * is none, so a test can skip and say why.
+ */
+export function helmBinary(root: string): string | undefined {
+  const pinned = join(root, 'bin', 'helm');
+  if (existsSync(pinned)) return pinned;
+  return spawnSync('helm', ['version', '--short'], { stdio: 'ignore' }).status === 0 ? 'helm' : undefined;
+}
