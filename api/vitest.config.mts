@@ -7,7 +7,10 @@ const plugins = [swc.vite({ module: { type: 'es6' } })];
 export default defineConfig({
   test: {
     projects: [
-      { plugins, test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node' } },
+      {
+        plugins,
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'bench/**/*.test.ts'], environment: 'node' },
+      },
       {
         plugins,
         test: {

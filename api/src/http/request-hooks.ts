@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type Context,
   context,
   propagation,
   ROOT_CONTEXT,
@@ -45,10 +46,12 @@ export function registerRequestHooks(
 ): void {
   const inFlight = Symbol('inFlight');
   const serverSpan = Symbol('serverSpan');
+  const spanContext = Symbol('spanContext');
   const logIds = Symbol('logIds');
   type Tracked = FastifyRequest & {
     [inFlight]?: boolean;
     [serverSpan]?: Span;
+    [spanContext]?: Context;
     [logIds]?: LogIds;
     user?: { id?: string };
   };
@@ -86,16 +89,18 @@ export function registerRequestHooks(
       parent,
     );
     req[serverSpan] = span;
-    context.with(trace.setSpan(parent, span), done);
+    const active = trace.setSpan(parent, span);
+    req[spanContext] = active;
+    context.with(active, done);
   });
 
   // Body parsing resumes on the socket's own async context: re-enter the request's span so the
   // guards, the handler and their database and cache calls are its children.
   if (tracing)
     app.addHook('preHandler', (req: Tracked, _reply, done) => {
-      const span = req[serverSpan];
-      if (!span) return done();
-      context.with(trace.setSpan(context.active(), span), done);
+      const active = req[spanContext];
+      if (!active) return done();
+      context.with(active, done);
     });
 
   const finish = (req: Tracked) => {

@@ -3,12 +3,15 @@ import { randomFillSync } from 'node:crypto';
 /**
  * Trace and span ids for the access line of a request that is not recorded (90 % in production):
  * it gets no span, yet its log line still names a trace (the caller's, when it sent a
- * `traceparent`), so a browser-side trace id finds its API log lines. Hex from a pooled random
- * buffer refilled every 256 requests: one `randomFillSync` instead of a span and its ids per request.
+ * `traceparent`), so a browser-side trace id finds its API log lines. The ids are cut from a pool
+ * of random bytes hex-encoded once per 256 requests: two substrings per request, where a span
+ * (or a hex encoding per id) cost about 0.6 % of the API's CPU on the cached list (profiled).
  */
-const ID_BYTES = 24; // 16 for the trace id, 8 for the span id
-const pool = Buffer.allocUnsafe(ID_BYTES * 256);
-let next = pool.length;
+const ID_HEX = 48; // 32 for the trace id, 16 for the span id
+const IDS_PER_FILL = 256;
+const bytes = Buffer.allocUnsafe((ID_HEX / 2) * IDS_PER_FILL);
+let hex = '';
+let next = 0;
 
 export interface LogIds {
   traceId: string;
@@ -16,14 +19,14 @@ export interface LogIds {
 }
 
 export function unrecordedIds(callerTraceId?: string): LogIds {
-  if (next === pool.length) {
-    randomFillSync(pool);
+  if (next === hex.length) {
+    hex = randomFillSync(bytes).toString('hex');
     next = 0;
   }
   const at = next;
-  next += ID_BYTES;
+  next += ID_HEX;
   return {
-    traceId: callerTraceId ?? pool.toString('hex', at, at + 16),
-    spanId: pool.toString('hex', at + 16, at + ID_BYTES),
+    traceId: callerTraceId ?? hex.slice(at, at + 32),
+    spanId: hex.slice(at + 32, at + ID_HEX),
   };
 }
