@@ -23,7 +23,7 @@ export interface TracingAbc {
   /** 1 - on/off throughput over all rounds. */
   lossRatio: number;
   cpuPerRequestUs: Record<Arm, number>;
-  /** The "on" build under the same load in a process of its own, CPU-profiled: tracing's share. */
+  /** The "on" build under the same load in a process of its own, CPU-profiled: tracing code's own share. */
   profiled: CpuShare & { seconds: number };
 }
 
@@ -39,10 +39,10 @@ const isTracing = (owner: string) => owner.startsWith('@opentelemetry/') || owne
  *   on:   the real build exporting 10 % of traces to a local OTLP sink.
  * Noise is the same run's spread of the baseline's own rounds: "off" must differ from "none" by
  * no more than that; "on" must lose at most 5 % against "off".
- * Separate processes of one build differ by several percent (JIT, heap layout) and this 2-core
- * machine shares its cores with the load generator, so the A/B cannot resolve 5 %. The run ends
- * with a second measure that can: the "on" build CPU-profiled under the same load, where the
- * share of its CPU spent in tracing code is, for a CPU-bound server, the throughput it loses.
+ * The run ends with the "on" build CPU-profiled under the same load in a process of its own: the
+ * share of its CPU spent in tracing code itself, by package. That is tracing's direct cost only;
+ * the A/B also sees the indirect one (more GC, the rest of the process running slower), which on
+ * 2026-12-03 was twice to three times the direct cost (docs/observability.md).
  */
 export async function measureTracing(opts: {
   apiEnv: Record<string, string>;
@@ -121,7 +121,7 @@ export async function measureTracing(opts: {
             `  ${LABEL[a].padEnd(16)} ${f(rps(a)).padStart(8)} req/s ${f(cpuPerRequestUs[a]).padStart(5)} µs CPU/req  boot RSS ${f(arms[a].bootRssMiB)} MiB  rounds ${arms[a].roundRps.map(f).join(' ')}`,
         ).join('\n') +
         `\n  off vs no tracing code: ${f(result.offDelta * 100)} % (noise: baseline rounds spread ${f(result.noise * 100)} %); on vs off: throughput loss ${f(result.lossRatio * 100)} %, CPU/req ${f((cpuPerRequestUs.on / cpuPerRequestUs.off - 1) * 100)} %` +
-        `\n  tracing on 10 %, CPU-profiled for ${profiled.seconds}s: ${f(profiled.share * 100)} % of its CPU in tracing code (GC ${f((profiled.gcUs / profiled.busyUs) * 100)} % of busy, split alike): ` +
+        `\n  tracing on 10 %, CPU-profiled for ${profiled.seconds}s: tracing code itself (direct cost; the A/B above adds the indirect) ${f(profiled.share * 100)} % of its CPU (GC ${f((profiled.gcUs / profiled.busyUs) * 100)} % of busy, split alike): ` +
         profiled.byOwner
           .map(([o, us]) => `${o} ${f((us / (profiled.busyUs - profiled.gcUs)) * 100)}`)
           .join(', '),

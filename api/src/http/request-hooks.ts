@@ -32,6 +32,17 @@ export function routeLabel(req: FastifyRequest): string {
 }
 
 /**
+ * A request's tracing state, one slot of one shape whether it is recorded or not: a property that
+ * only some requests get gives the request objects two hidden classes, and every framework path
+ * that touches a request (Fastify, Nest, the guards) turns polymorphic once sampling mixes them.
+ */
+interface RequestTrace {
+  span: Span | undefined;
+  active: Context | undefined;
+  ids: LogIds | undefined;
+}
+
+/**
  * Per-request observability at the Fastify level, so it also sees requests Nest never
  * routes (malformed JSON, oversized bodies, unknown routes: Nest maps those errors through
  * its exception filters, so they still get the ApiError body): the duration histogram and
@@ -45,14 +56,10 @@ export function registerRequestHooks(
   accessLog: Logger,
 ): void {
   const inFlight = Symbol('inFlight');
-  const serverSpan = Symbol('serverSpan');
-  const spanContext = Symbol('spanContext');
-  const logIds = Symbol('logIds');
+  const traced = Symbol('traced');
   type Tracked = FastifyRequest & {
     [inFlight]?: boolean;
-    [serverSpan]?: Span;
-    [spanContext]?: Context;
-    [logIds]?: LogIds;
+    [traced]?: RequestTrace;
     user?: { id?: string };
   };
 
@@ -75,7 +82,7 @@ export function registerRequestHooks(
     // database calls below skip their instrumentation after one lookup; the access line still
     // gets ids, in the caller's trace when there is one.
     if (!tracing.shouldRecord(caller)) {
-      req[logIds] = unrecordedIds(caller?.traceId);
+      req[traced] = { span: undefined, active: undefined, ids: unrecordedIds(caller?.traceId) };
       return done();
     }
     // The server span, named by the route template (never the raw path: bounded and free of ids).
@@ -88,9 +95,8 @@ export function registerRequestHooks(
       },
       parent,
     );
-    req[serverSpan] = span;
     const active = trace.setSpan(parent, span);
-    req[spanContext] = active;
+    req[traced] = { span, active, ids: undefined };
     context.with(active, done);
   });
 
@@ -98,7 +104,7 @@ export function registerRequestHooks(
   // guards, the handler and their database and cache calls are its children.
   if (tracing)
     app.addHook('preHandler', (req: Tracked, _reply, done) => {
-      const active = req[spanContext];
+      const active = req[traced]?.active;
       if (!active) return done();
       context.with(active, done);
     });
@@ -114,8 +120,8 @@ export function registerRequestHooks(
     finish(req);
     const route = routeLabel(req);
     const seconds = reply.elapsedTime / 1000;
-    const recorded = req[serverSpan];
-    const ids = recorded?.spanContext() ?? req[logIds];
+    const recorded = req[traced]?.span;
+    const ids = recorded?.spanContext() ?? req[traced]?.ids;
     // Only a recorded trace is worth an exemplar: an unsampled id leads nowhere in X-Ray.
     metrics.observeHttp(
       { method: req.method, route, status_code: String(reply.statusCode) },
@@ -149,7 +155,7 @@ export function registerRequestHooks(
 
   app.addHook('onRequestAbort', (req: Tracked, done) => {
     finish(req);
-    const span = req[serverSpan];
+    const span = req[traced]?.span;
     if (span) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: 'client aborted' });
       span.end();
