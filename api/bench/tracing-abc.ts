@@ -54,6 +54,10 @@ export async function measureTracing(opts: {
   // The OTLP sink stands in for the collector in its own process: inside this one it would take
   // CPU from the load generator during the "on" arm only.
   const sink = await start(['-e', SINK], {}, byPort);
+  // The three APIs share one Redis, so the listed page is one cache entry: its expiry (60 s by
+  // default) sent whichever arm was running then through a burst of database loads. The cached
+  // path is what is measured here, so the entry outlives the run.
+  opts = { ...opts, apiEnv: { ...opts.apiEnv, CACHE_TTL_SECONDS: '3600' } };
   const sinkUrl = `${sink.url}/v1/traces`;
   const main = join(DIST, 'src', 'main.js');
   const servers: Record<Arm, Server> = {

@@ -40,7 +40,7 @@ describe.skipIf(!BUILT)('tracing is lazy-loaded', () => {
         'sdk-trace',
         'instrumentation-pg',
         'instrumentation-redis',
-        'exporter-trace-otlp-http',
+        'exporter-trace-otlp-proto',
       ]),
     );
   }, 60_000);
