@@ -6,10 +6,15 @@ import { runLoad } from './load';
 import { byListening, byPort, cpuMs, f, memMiB, type Server, start, stop } from './servers';
 
 const DIST = join(__dirname, '..');
-const ARMS = ['none', 'off', 'on'] as const;
+const ARMS = ['none', 'off', 'on0', 'on'] as const;
 type Arm = (typeof ARMS)[number];
 const SINK = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.writeHead(200, { 'content-type': 'application/json' }).end('{}')); }).listen(0, '127.0.0.1', function () { console.log(JSON.stringify({ port: this.address().port })); });`;
-const LABEL: Record<Arm, string> = { none: 'no tracing code', off: 'tracing off', on: 'tracing on 10 %' };
+const LABEL: Record<Arm, string> = {
+  none: 'no tracing code',
+  off: 'tracing off',
+  on0: 'tracing on 0 %',
+  on: 'tracing on 10 %',
+};
 
 export interface TracingAbc {
   servers: Server[];
@@ -22,6 +27,8 @@ export interface TracingAbc {
   offDelta: number;
   /** 1 - on/off throughput over all rounds. */
   lossRatio: number;
+  /** The loss split: tracing on with nothing recorded (1 - on0/off), and recording 10 % (1 - on/on0). */
+  lossSplit: { onNothingRecorded: number; recording: number };
   cpuPerRequestUs: Record<Arm, number>;
   /** The "on" build under the same load in a process of its own, CPU-profiled: tracing code's own share. */
   profiled: CpuShare & { seconds: number };
@@ -36,7 +43,10 @@ const isTracing = (owner: string) => owner.startsWith('@opentelemetry/') || owne
  * so machine drift hits all alike:
  *   none: the build without tracing code paths (bench/no-tracing: tracing modules stubbed out);
  *   off:  the real build, no TRACING_OTLP_ENDPOINT;
+ *   on0:  the real build with tracing on and a ratio of 0 (the SDK and hooks, nothing recorded);
  *   on:   the real build exporting 10 % of traces to a local OTLP sink.
+ * The "on 0 %" arm splits the loss into what tracing costs every request and what recording
+ * costs; it is printed, the target is on vs off.
  * Noise is the same run's spread of the baseline's own rounds: "off" must differ from "none" by
  * no more than that; "on" must lose at most 5 % against "off".
  * The run ends with the "on" build CPU-profiled under the same load in a process of its own: the
@@ -63,6 +73,11 @@ export async function measureTracing(opts: {
   const servers: Record<Arm, Server> = {
     none: await start(join(DIST, 'bench', 'no-tracing', 'main.js'), opts.apiEnv, byListening),
     off: await start(main, opts.apiEnv, byListening),
+    on0: await start(
+      main,
+      { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0' },
+      byListening,
+    ),
     on: await start(
       main,
       { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0.1' },
@@ -115,6 +130,7 @@ export async function measureTracing(opts: {
       noise: (Math.max(...base) - Math.min(...base)) / rps('none'),
       offDelta: Math.abs(1 - rps('off') / rps('none')),
       lossRatio: 1 - rps('on') / rps('off'),
+      lossSplit: { onNothingRecorded: 1 - rps('on0') / rps('off'), recording: 1 - rps('on') / rps('on0') },
       cpuPerRequestUs,
       profiled,
     };
@@ -125,6 +141,7 @@ export async function measureTracing(opts: {
             `  ${LABEL[a].padEnd(16)} ${f(rps(a)).padStart(8)} req/s ${f(cpuPerRequestUs[a]).padStart(5)} µs CPU/req  boot RSS ${f(arms[a].bootRssMiB)} MiB  rounds ${arms[a].roundRps.map(f).join(' ')}`,
         ).join('\n') +
         `\n  off vs no tracing code: ${f(result.offDelta * 100)} % (noise: baseline rounds spread ${f(result.noise * 100)} %); on vs off: throughput loss ${f(result.lossRatio * 100)} %, CPU/req ${f((cpuPerRequestUs.on / cpuPerRequestUs.off - 1) * 100)} %` +
+        `\n  split: on 0 % vs off ${f(result.lossSplit.onNothingRecorded * 100)} % (every request), on 10 % vs on 0 % ${f(result.lossSplit.recording * 100)} % (recording)` +
         `\n  tracing on 10 %, CPU-profiled for ${profiled.seconds}s: tracing code itself (direct cost; the A/B above adds the indirect) ${f(profiled.share * 100)} % of its CPU (GC ${f((profiled.gcUs / profiled.busyUs) * 100)} % of busy, split alike): ` +
         profiled.byOwner
           .map(([o, us]) => `${o} ${f((us / (profiled.busyUs - profiled.gcUs)) * 100)}`)
