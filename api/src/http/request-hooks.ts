@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Lifecycle } from '../lifecycle/lifecycle';
 import type { AppMetrics } from '../metrics/app-metrics';
-import { type LogIds, unrecordedIds } from '../tracing/log-ids';
+import { type LogIds, unrecordedIds } from '../tracing/random-ids';
 import { activeTracing } from '../tracing/tracing';
 import { ALWAYS_HEADERS, API_PREFIX, NO_STORE } from './framework-errors';
 

@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config/config';
-import { unrecordedIds } from './log-ids';
+import { pooledIdGenerator, unrecordedIds } from './random-ids';
 import { headSampler } from './sdk';
 import { activeTracer, inSpan, startTracing } from './tracing';
 
@@ -82,5 +82,23 @@ describe('unrecordedIds', () => {
     expect(unrecordedIds('0af7651916cd43dd8448eb211c80319c').traceId).toBe(
       '0af7651916cd43dd8448eb211c80319c',
     );
+  });
+});
+
+describe('pooledIdGenerator', () => {
+  it('gives valid, distinct W3C ids across pool refills', () => {
+    const traces = new Set<string>();
+    const spans = new Set<string>();
+    // 2000 of each is 72 000 hex digits: three refills of the 24 Ki-digit pool.
+    for (let i = 0; i < 2000; i++) {
+      const traceId = pooledIdGenerator.generateTraceId();
+      const spanId = pooledIdGenerator.generateSpanId();
+      expect(traceId).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
+      expect(spanId).toMatch(/^(?!0{16})[0-9a-f]{16}$/);
+      traces.add(traceId);
+      spans.add(spanId);
+    }
+    expect(traces.size).toBe(2000);
+    expect(spans.size).toBe(2000);
   });
 });

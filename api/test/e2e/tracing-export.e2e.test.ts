@@ -70,12 +70,20 @@ describe.skipIf(!BUILT)('tracing over OTLP/HTTP from the compiled API', () => {
       spans.some((s) => system(s) === 'postgresql'),
       names,
     ).toBe(true);
-    // Redis only in the real-services mode (embedded mode uses the in-process cache).
+    // Redis only in the real-services mode (embedded mode uses the in-process cache): client
+    // spans under both the session check and the cache lookup, named by command only (no
+    // statement: keys carry user ids, values tokens).
     if (REDIS_URL)
-      expect(
-        spans.some((s) => system(s) === 'redis'),
-        names,
-      ).toBe(true);
+      for (const around of ['auth session check', 'cache tasks lookup']) {
+        const parent = spans.find((s) => s.name === around);
+        const redis = spans.filter((s) => system(s) === 'redis' && s.parentSpanId === parent?.spanId);
+        expect(redis.length, `${around}: ${names}`).toBeGreaterThan(0);
+        for (const r of redis) {
+          expect(r.kind).toBe(3 /* OTLP CLIENT */);
+          expect(r.attributes['db.operation.name']).toMatch(/^[A-Z]+$/);
+          expect(r.attributes['db.query.text']).toBeUndefined();
+        }
+      }
     // Every export was protobuf on /v1/traces (the receiver refuses anything else).
     expect(receiver.refused).toEqual([]);
     expect(receiver.received[0]?.resources[0]?.attributes['service.name']).toBe('taskboard-api');
