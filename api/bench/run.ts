@@ -12,8 +12,19 @@ import { measureTracing, type TracingAbc } from './tracing-abc';
  * machine (a bare node:http hello; bare Fastify + pg + JWT doing the same SQL), real
  * PostgreSQL and Redis, 127.0.0.1 only. Exits non-zero when a target is missed.
  */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
-const TRACING_ROUNDS = Number(process.env.BENCH_TRACING_ROUNDS ?? 4);
+/** A whole number from the environment, at least `min`; anything else stops the run, naming the variable. */
+function intFromEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (Number.isInteger(n) && n >= min) return n;
+  console.error(`bench: ${name} must be a whole number >= ${min}, got "${raw}"`);
+  process.exit(2);
+}
+const SECONDS = intFromEnv('BENCH_SECONDS', 6, 2);
+const TRACING_ROUNDS = intFromEnv('BENCH_TRACING_ROUNDS', 4, 1);
+/** API processes per arm of the tracing A/B: pooling several averages out one process's luck. */
+const TRACING_PROCESSES = intFromEnv('BENCH_TRACING_PROCESSES', 2, 1);
 /** `tracing` runs only the tracing A/B/C; unset runs everything. */
 const ONLY = process.env.BENCH_ONLY;
 if (ONLY !== undefined && ONLY !== 'tracing') {
@@ -169,6 +180,7 @@ async function main(): Promise<void> {
         connections: CONNECTIONS,
         seconds: SECONDS,
         rounds: TRACING_ROUNDS,
+        processes: TRACING_PROCESSES,
       });
       const targets = tracingTargets(tracing);
       printTargets(targets);
@@ -306,6 +318,7 @@ async function main(): Promise<void> {
       connections: CONNECTIONS,
       seconds: SECONDS,
       rounds: TRACING_ROUNDS,
+      processes: TRACING_PROCESSES,
     });
 
     const targets: Target[] = [];
@@ -403,14 +416,22 @@ function tracingTargets(t: TracingAbc): Target[] {
       `<= noise ${f(t.noise * 100)}`,
       t.offDelta <= t.noise,
     ],
-    ['tracing on (10 %) throughput loss (%)', t.lossRatio * 100, '<= 5', t.lossRatio <= 0.05],
+    // Judged on the worst pairing of one "on" with one "off" process, not on the pooled figure:
+    // with three processes per arm on a loaded machine the pooled loss came out -3 % while the
+    // pairings spread from -17 % to +8 % (one unlucky "off" process), a pass by luck.
+    [
+      `tracing on (10 %) loss, worst of ${t.processesPerArm ** 2} process pairs (%)`,
+      t.lossByProcessPair.max * 100,
+      `<= 5; pooled ${f(t.lossRatio * 100)}`,
+      t.lossByProcessPair.max <= 0.05,
+    ],
   ];
 }
 
 function printTargets(targets: Target[]): void {
   console.log('\ntargets');
   for (const [name, value, goal, ok] of targets)
-    console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${name.padEnd(40)} ${f(value).padStart(8)}  (${goal})`);
+    console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${name.padEnd(54)} ${f(value).padStart(8)}  (${goal})`);
 }
 
 /** The figures for later comparison in artifacts/; a missed target fails the run. */

@@ -16,17 +16,33 @@ const LABEL: Record<Arm, string> = {
   on: 'tracing on 10 %',
 };
 
+/** One API process of an arm: its share of the rounds. */
+export interface ArmProcess {
+  requests: number;
+  cpuMs: number;
+  roundRps: number[];
+  bootRssMiB: number;
+}
+
 export interface TracingAbc {
   servers: Server[];
-  arms: Record<Arm, { requests: number; cpuMs: number; roundRps: number[]; bootRssMiB: number }>;
+  /** Per arm: every process's figures, and their sums. */
+  arms: Record<Arm, { requests: number; cpuMs: number; roundRps: number[]; processes: ArmProcess[] }>;
   rounds: number;
   roundSeconds: number;
+  processesPerArm: number;
   /** The baseline's own spread across its rounds: (max - min) / mean. */
   noise: number;
   /** |1 - off/none| throughput over all rounds. */
   offDelta: number;
-  /** 1 - on/off throughput over all rounds. */
+  /** 1 - on/off throughput over all rounds, every process pooled. */
   lossRatio: number;
+  /**
+   * The same loss for every pairing of one "on" process with one "off" process: how far a
+   * single process's luck moves the figure (identical processes differ by up to 5 % a run).
+   * The target is judged on the worst pairing, so luck cannot pass it.
+   */
+  lossByProcessPair: { min: number; max: number };
   /** The loss split: tracing on with nothing recorded (1 - on0/off), and recording 10 % (1 - on/on0). */
   lossSplit: { onNothingRecorded: number; recording: number };
   cpuPerRequestUs: Record<Arm, number>;
@@ -34,17 +50,38 @@ export interface TracingAbc {
   profiled: CpuShare & { seconds: number };
 }
 
+/** 1 - on/off for every pairing of an "on" process with an "off" process, by whole-run throughput. */
+export function pairedLossRange(on: ArmProcess[], off: ArmProcess[]): { min: number; max: number } {
+  const losses = on.flatMap((a) => off.map((b) => 1 - a.requests / b.requests));
+  return { min: Math.min(...losses), max: Math.max(...losses) };
+}
+
+/**
+ * The order of one round: every process of every arm once, arms interleaved (none, off, on0, on
+ * of the first processes, then of the second ones...), the whole list shifted by one place per
+ * round so that no unit always runs first (a round's start drifts the most from the last one's).
+ */
+export function roundOrder<A>(arms: readonly A[], processes: number, round: number): [A, number][] {
+  const units = Array.from({ length: processes }, (_, p) => arms.map((a): [A, number] => [a, p])).flat();
+  const shift = round % units.length;
+  return [...units.slice(shift), ...units.slice(0, shift)];
+}
+
 /** What counts as tracing's own CPU: the OpenTelemetry packages and our tracing module. */
 const isTracing = (owner: string) => owner.startsWith('@opentelemetry/') || owner.startsWith('src/tracing/');
 
 /**
  * Tracing's cost, on the cached list (the cheapest request, so the worst case for a per-request
- * cost), three APIs measured in rotation (each arm once per round, the order shifted every round)
- * so machine drift hits all alike:
+ * cost), four builds measured in rotation (each process of each arm once per round, the order
+ * shifted every round) so machine drift hits all alike:
  *   none: the build without tracing code paths (bench/no-tracing: tracing modules stubbed out);
  *   off:  the real build, no TRACING_OTLP_ENDPOINT;
  *   on0:  the real build with tracing on and a ratio of 0 (the SDK and hooks, nothing recorded);
  *   on:   the real build exporting 10 % of traces to a local OTLP sink.
+ * Each arm runs in `processes` API processes of its own and its figure pools them: rotation
+ * cancels the drift of the machine, not the luck of one process (two identical processes
+ * differed by 1.5-5 % over a whole run), which only more processes average out. The run prints
+ * the pooled loss and the range over every on/off process pairing; the target takes the worst.
  * The "on 0 %" arm splits the loss into what tracing costs every request and what recording
  * costs; it is printed, the target is on vs off.
  * Noise is the same run's spread of the baseline's own rounds: "off" must differ from "none" by
@@ -60,35 +97,43 @@ export async function measureTracing(opts: {
   connections: number;
   seconds: number;
   rounds: number;
+  processes: number;
 }): Promise<TracingAbc> {
   // The OTLP sink stands in for the collector in its own process: inside this one it would take
   // CPU from the load generator during the "on" arm only.
   const sink = await start(['-e', SINK], {}, byPort);
-  // The three APIs share one Redis, so the listed page is one cache entry: its expiry (60 s by
+  // The APIs share one Redis, so the listed page is one cache entry: its expiry (60 s by
   // default) sent whichever arm was running then through a burst of database loads. The cached
   // path is what is measured here, so the entry outlives the run.
   opts = { ...opts, apiEnv: { ...opts.apiEnv, CACHE_TTL_SECONDS: '3600' } };
   const sinkUrl = `${sink.url}/v1/traces`;
   const main = join(DIST, 'src', 'main.js');
-  const servers: Record<Arm, Server> = {
-    none: await start(join(DIST, 'bench', 'no-tracing', 'main.js'), opts.apiEnv, byListening),
-    off: await start(main, opts.apiEnv, byListening),
-    on0: await start(
-      main,
-      { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0' },
-      byListening,
-    ),
-    on: await start(
-      main,
-      { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0.1' },
-      byListening,
-    ),
+  const build: Record<Arm, [string, Record<string, string>]> = {
+    none: [join(DIST, 'bench', 'no-tracing', 'main.js'), opts.apiEnv],
+    off: [main, opts.apiEnv],
+    on0: [main, { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0' }],
+    on: [main, { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0.1' }],
   };
+  const servers = Object.fromEntries(ARMS.map((a) => [a, [] as Server[]])) as Record<Arm, Server[]>;
   try {
+    for (let p = 0; p < opts.processes; p++)
+      for (const a of ARMS) servers[a].push(await start(build[a][0], build[a][1], byListening));
     const arms = Object.fromEntries(
       ARMS.map((a) => [
         a,
-        { requests: 0, cpuMs: 0, roundRps: [] as number[], bootRssMiB: memMiB(servers[a].proc.pid, 'VmRSS') },
+        {
+          requests: 0,
+          cpuMs: 0,
+          roundRps: [] as number[],
+          processes: servers[a].map(
+            (s): ArmProcess => ({
+              requests: 0,
+              cpuMs: 0,
+              roundRps: [],
+              bootRssMiB: memMiB(s.proc.pid, 'VmRSS'),
+            }),
+          ),
+        },
       ]),
     ) as TracingAbc['arms'];
     const roundSeconds = Math.max(2, Math.round(opts.seconds / 2));
@@ -96,17 +141,21 @@ export async function measureTracing(opts: {
     // a 1 s warm-up left that climb inside the rounds and made the noise band meaningless (70 %),
     // and 4 s still left the first rounds of every arm climbing.
     for (const a of ARMS)
-      await runLoad({
-        ...opts.listOn(servers[a]),
-        connections: opts.connections,
-        seconds: Math.max(8, opts.seconds),
-      });
+      for (const s of servers[a])
+        await runLoad({
+          ...opts.listOn(s),
+          connections: opts.connections,
+          seconds: Math.max(8, opts.seconds),
+        });
     for (let round = 0; round < opts.rounds; round++) {
-      for (let i = 0; i < ARMS.length; i++) {
-        const arm = ARMS[(i + round) % ARMS.length]!;
-        const s = servers[arm];
+      for (const [arm, p] of roundOrder(ARMS, opts.processes, round)) {
+        const s = servers[arm][p]!;
         const cpu = cpuMs(s.proc.pid);
         const r = await runLoad({ ...opts.listOn(s), connections: opts.connections, seconds: roundSeconds });
+        const one = arms[arm].processes[p]!;
+        one.requests += r.rps * roundSeconds;
+        one.cpuMs += cpuMs(s.proc.pid) - cpu;
+        one.roundRps.push(r.rps);
         arms[arm].requests += r.rps * roundSeconds;
         arms[arm].cpuMs += cpuMs(s.proc.pid) - cpu;
         arms[arm].roundRps.push(r.rps);
@@ -117,39 +166,42 @@ export async function measureTracing(opts: {
       apiEnv: { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0.1' },
       seconds: opts.rounds * roundSeconds,
     });
-    const rps = (a: Arm) => arms[a].requests / (opts.rounds * roundSeconds);
+    const rps = (a: Arm) => arms[a].requests / (opts.rounds * opts.processes * roundSeconds);
     const cpuPerRequestUs = Object.fromEntries(
       ARMS.map((a) => [a, (arms[a].cpuMs * 1000) / arms[a].requests]),
     ) as Record<Arm, number>;
     const base = arms.none.roundRps;
     const result: TracingAbc = {
-      servers: Object.values(servers),
+      servers: ARMS.flatMap((a) => servers[a]),
       arms,
       rounds: opts.rounds,
       roundSeconds,
+      processesPerArm: opts.processes,
       noise: (Math.max(...base) - Math.min(...base)) / rps('none'),
       offDelta: Math.abs(1 - rps('off') / rps('none')),
       lossRatio: 1 - rps('on') / rps('off'),
+      lossByProcessPair: pairedLossRange(arms.on.processes, arms.off.processes),
       lossSplit: { onNothingRecorded: 1 - rps('on0') / rps('off'), recording: 1 - rps('on') / rps('on0') },
       cpuPerRequestUs,
       profiled,
     };
+    const pct = (x: number) => `${f(x * 100)} %`;
     console.log(
-      `tracing A/B/C (cached list, ${opts.rounds} x ${roundSeconds}s each, rotating):\n` +
+      `tracing A/B/C (cached list, ${opts.processes} processes per arm, ${opts.rounds} rounds x ${roundSeconds}s each, rotating):\n` +
         ARMS.map(
           (a) =>
-            `  ${LABEL[a].padEnd(16)} ${f(rps(a)).padStart(8)} req/s ${f(cpuPerRequestUs[a]).padStart(5)} µs CPU/req  boot RSS ${f(arms[a].bootRssMiB)} MiB  rounds ${arms[a].roundRps.map(f).join(' ')}`,
+            `  ${LABEL[a].padEnd(16)} ${f(rps(a)).padStart(8)} req/s ${f(cpuPerRequestUs[a]).padStart(5)} µs CPU/req  boot RSS ${arms[a].processes.map((p) => f(p.bootRssMiB)).join('/')} MiB  per process ${arms[a].processes.map((p) => f(p.requests / (opts.rounds * roundSeconds))).join(' ')} req/s`,
         ).join('\n') +
-        `\n  off vs no tracing code: ${f(result.offDelta * 100)} % (noise: baseline rounds spread ${f(result.noise * 100)} %); on vs off: throughput loss ${f(result.lossRatio * 100)} %, CPU/req ${f((cpuPerRequestUs.on / cpuPerRequestUs.off - 1) * 100)} %` +
-        `\n  split: on 0 % vs off ${f(result.lossSplit.onNothingRecorded * 100)} % (every request), on 10 % vs on 0 % ${f(result.lossSplit.recording * 100)} % (recording)` +
-        `\n  tracing on 10 %, CPU-profiled for ${profiled.seconds}s: tracing code itself (direct cost; the A/B above adds the indirect) ${f(profiled.share * 100)} % of its CPU (GC ${f((profiled.gcUs / profiled.busyUs) * 100)} % of busy, split alike): ` +
+        `\n  off vs no tracing code: ${pct(result.offDelta)} (noise: baseline rounds spread ${pct(result.noise)}); on vs off: throughput loss ${pct(result.lossRatio)} (by process pair ${pct(result.lossByProcessPair.min)} to ${pct(result.lossByProcessPair.max)}), CPU/req ${pct(cpuPerRequestUs.on / cpuPerRequestUs.off - 1)}` +
+        `\n  split: on 0 % vs off ${pct(result.lossSplit.onNothingRecorded)} (every request), on 10 % vs on 0 % ${pct(result.lossSplit.recording)} (recording)` +
+        `\n  tracing on 10 %, CPU-profiled for ${profiled.seconds}s: tracing code itself (direct cost; the A/B above adds the indirect) ${pct(profiled.share)} of its CPU (GC ${pct(profiled.gcUs / profiled.busyUs)} of busy, split alike): ` +
         profiled.byOwner
           .map(([o, us]) => `${o} ${f((us / (profiled.busyUs - profiled.gcUs)) * 100)}`)
           .join(', '),
     );
     return result;
   } finally {
-    for (const a of ARMS) await stop(servers[a]);
+    for (const a of ARMS) for (const s of servers[a]) await stop(s);
     await stop(sink);
   }
 }
