@@ -1,5 +1,6 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageService } from '@nestjs/throttler';
+import { OpDeadlines } from '../redis/op-deadlines';
 import type { RedisConnection } from '../redis/redis-connection';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
@@ -17,11 +18,14 @@ return { hits, redis.call('PTTL', KEYS[1]) }`;
  */
 export class SharedRateLimitStorage implements ThrottlerStorage {
   private readonly local = new ThrottlerStorageService();
+  private readonly deadlines: OpDeadlines;
 
   constructor(
     private readonly redis: RedisConnection | undefined,
-    private readonly opTimeoutMs: number,
-  ) {}
+    opTimeoutMs: number,
+  ) {
+    this.deadlines = new OpDeadlines(opTimeoutMs, 'rate limit counter timed out');
+  }
 
   async increment(
     key: string,
@@ -32,12 +36,9 @@ export class SharedRateLimitStorage implements ThrottlerStorage {
   ): Promise<ThrottlerStorageRecord> {
     if (this.redis?.ready) {
       try {
-        const reply = (await Promise.race([
+        const reply = (await this.deadlines.within(
           this.redis.client.eval(INCREMENT, { keys: [`taskboard:rl:${key}`], arguments: [String(ttl)] }),
-          new Promise((_, reject) =>
-            setTimeout(() => reject(new Error('timeout')), this.opTimeoutMs).unref(),
-          ),
-        ])) as [number, number];
+        )) as [number, number];
         const [hits, pttl] = reply;
         const seconds = Math.max(1, Math.ceil(pttl / 1000));
         return {
