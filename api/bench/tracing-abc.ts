@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type CpuShare, cpuShare, readCpuProfile } from './cpu-profile';
 import { runLoad } from './load';
 import { byListening, byPort, cpuMs, f, memMiB, type Server, start, stop } from './servers';
+import { measureTracingFloor, type TracingFloor } from './tracing-floor';
 
 const DIST = join(__dirname, '..');
 const ARMS = ['none', 'off', 'on0', 'on'] as const;
@@ -48,6 +49,8 @@ export interface TracingAbc {
   cpuPerRequestUs: Record<Arm, number>;
   /** The "on" build under the same load in a process of its own, CPU-profiled: tracing code's own share. */
   profiled: CpuShare & { seconds: number };
+  /** The SDK's own CPU per recorded cached list, with no request around it (a lower bound). */
+  floor: TracingFloor;
 }
 
 /** 1 - on/off for every pairing of an "on" process with an "off" process, by whole-run throughput. */
@@ -89,7 +92,9 @@ const isTracing = (owner: string) => owner.startsWith('@opentelemetry/') || owne
  * The run ends with the "on" build CPU-profiled under the same load in a process of its own: the
  * share of its CPU spent in tracing code itself, by package. That is tracing's direct cost only;
  * the A/B also sees the indirect one (more GC, the rest of the process running slower), which on
- * 2026-12-03 was twice to three times the direct cost (docs/observability.md).
+ * 2026-12-03 was twice to three times the direct cost (docs/observability.md). Last, the SDK's
+ * floor: the CPU its spans and their export cost with no request around them (tracing-floor.ts),
+ * which the recording part cannot go below whatever the API does.
  */
 export async function measureTracing(opts: {
   apiEnv: Record<string, string>;
@@ -166,6 +171,7 @@ export async function measureTracing(opts: {
       apiEnv: { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0.1' },
       seconds: opts.rounds * roundSeconds,
     });
+    const floor = await measureTracingFloor(sinkUrl);
     const rps = (a: Arm) => arms[a].requests / (opts.rounds * opts.processes * roundSeconds);
     const cpuPerRequestUs = Object.fromEntries(
       ARMS.map((a) => [a, (arms[a].cpuMs * 1000) / arms[a].requests]),
@@ -184,8 +190,10 @@ export async function measureTracing(opts: {
       lossSplit: { onNothingRecorded: 1 - rps('on0') / rps('off'), recording: 1 - rps('on') / rps('on0') },
       cpuPerRequestUs,
       profiled,
+      floor,
     };
     const pct = (x: number) => `${f(x * 100)} %`;
+    const recordingUs = cpuPerRequestUs.on - cpuPerRequestUs.on0;
     console.log(
       `tracing A/B/C (cached list, ${opts.processes} processes per arm, ${opts.rounds} rounds x ${roundSeconds}s each, rotating):\n` +
         ARMS.map(
@@ -197,7 +205,8 @@ export async function measureTracing(opts: {
         `\n  tracing on 10 %, CPU-profiled for ${profiled.seconds}s: tracing code itself (direct cost; the A/B above adds the indirect) ${pct(profiled.share)} of its CPU (GC ${pct(profiled.gcUs / profiled.busyUs)} of busy, split alike): ` +
         profiled.byOwner
           .map(([o, us]) => `${o} ${f((us / (profiled.busyUs - profiled.gcUs)) * 100)}`)
-          .join(', '),
+          .join(', ') +
+        `\n  SDK floor, no request around it: ${f(floor.usPerRecorded)} µs CPU per recorded cached list (${floor.spansPerRecorded} spans to the sink; runs ${floor.repetitions.map(f).join(', ')}), ${f(floor.usPerRecorded / 10)} µs per request at 10 %; the A/B's recording part: ${f(recordingUs)} µs per request, so ${f(recordingUs * 10)} per recorded one (process CPU under load, the kernel's and GC threads' share included)`,
     );
     return result;
   } finally {
