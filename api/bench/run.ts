@@ -13,18 +13,21 @@ import { measureTracing, type TracingAbc } from './tracing-abc';
  * PostgreSQL and Redis, 127.0.0.1 only. Exits non-zero when a target is missed.
  */
 /** A whole number from the environment, at least `min`; anything else stops the run, naming the variable. */
-function intFromEnv(name: string, fallback: number, min: number): number {
+function intFromEnv(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (Number.isInteger(n) && n >= min) return n;
-  console.error(`bench: ${name} must be a whole number >= ${min}, got "${raw}"`);
+  if (Number.isInteger(n) && n >= min && n <= max) return n;
+  const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+  console.error(`bench: ${name} must be a whole number ${range}, got "${raw}"`);
   process.exit(2);
 }
 const SECONDS = intFromEnv('BENCH_SECONDS', 6, 2);
 const TRACING_ROUNDS = intFromEnv('BENCH_TRACING_ROUNDS', 4, 1);
 /** API processes per arm of the tracing A/B: pooling several averages out one process's luck. */
 const TRACING_PROCESSES = intFromEnv('BENCH_TRACING_PROCESSES', 2, 1);
+/** The "on" arm's sampling ratio in percent: the target is set at 10; other ratios show what a lower one would cost. */
+const TRACING_PERCENT = intFromEnv('BENCH_TRACING_PERCENT', 10, 1, 100);
 /** `tracing` runs only the tracing A/B/C; unset runs everything. */
 const ONLY = process.env.BENCH_ONLY;
 if (ONLY !== undefined && ONLY !== 'tracing') {
@@ -181,6 +184,7 @@ async function main(): Promise<void> {
         seconds: SECONDS,
         rounds: TRACING_ROUNDS,
         processes: TRACING_PROCESSES,
+        percent: TRACING_PERCENT,
       });
       const targets = tracingTargets(tracing);
       printTargets(targets);
@@ -319,6 +323,7 @@ async function main(): Promise<void> {
       seconds: SECONDS,
       rounds: TRACING_ROUNDS,
       processes: TRACING_PROCESSES,
+      percent: TRACING_PERCENT,
     });
 
     const targets: Target[] = [];
@@ -420,7 +425,7 @@ function tracingTargets(t: TracingAbc): Target[] {
     // with three processes per arm on a loaded machine the pooled loss came out -3 % while the
     // pairings spread from -17 % to +8 % (one unlucky "off" process), a pass by luck.
     [
-      `tracing on (10 %) loss, worst of ${t.processesPerArm ** 2} process pairs (%)`,
+      `tracing on (${t.percent} %) loss, worst of ${t.processesPerArm ** 2} process pairs (%)`,
       t.lossByProcessPair.max * 100,
       `<= 5; pooled ${f(t.lossRatio * 100)}`,
       t.lossByProcessPair.max <= 0.05,

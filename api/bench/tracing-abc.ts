@@ -10,12 +10,10 @@ const DIST = join(__dirname, '..');
 const ARMS = ['none', 'off', 'on0', 'on'] as const;
 type Arm = (typeof ARMS)[number];
 const SINK = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.writeHead(200, { 'content-type': 'application/json' }).end('{}')); }).listen(0, '127.0.0.1', function () { console.log(JSON.stringify({ port: this.address().port })); });`;
-const LABEL: Record<Arm, string> = {
-  none: 'no tracing code',
-  off: 'tracing off',
-  on0: 'tracing on 0 %',
-  on: 'tracing on 10 %',
-};
+const label = (arm: Arm, percent: number): string =>
+  ({ none: 'no tracing code', off: 'tracing off', on0: 'tracing on 0 %', on: `tracing on ${percent} %` })[
+    arm
+  ];
 
 /** One API process of an arm: its share of the rounds. */
 export interface ArmProcess {
@@ -44,7 +42,9 @@ export interface TracingAbc {
    * The target is judged on the worst pairing, so luck cannot pass it.
    */
   lossByProcessPair: { min: number; max: number };
-  /** The loss split: tracing on with nothing recorded (1 - on0/off), and recording 10 % (1 - on/on0). */
+  /** The "on" arm's sampling ratio, in percent (10 unless BENCH_TRACING_PERCENT says otherwise). */
+  percent: number;
+  /** The loss split: tracing on with nothing recorded (1 - on0/off), and recording (1 - on/on0). */
   lossSplit: { onNothingRecorded: number; recording: number };
   cpuPerRequestUs: Record<Arm, number>;
   /** The "on" build under the same load in a process of its own, CPU-profiled: tracing code's own share. */
@@ -80,7 +80,7 @@ const isTracing = (owner: string) => owner.startsWith('@opentelemetry/') || owne
  *   none: the build without tracing code paths (bench/no-tracing: tracing modules stubbed out);
  *   off:  the real build, no TRACING_OTLP_ENDPOINT;
  *   on0:  the real build with tracing on and a ratio of 0 (the SDK and hooks, nothing recorded);
- *   on:   the real build exporting 10 % of traces to a local OTLP sink.
+ *   on:   the real build exporting `percent` (10) % of traces to a local OTLP sink.
  * Each arm runs in `processes` API processes of its own and its figure pools them: rotation
  * cancels the drift of the machine, not the luck of one process (two identical processes
  * differed by 1.5-5 % over a whole run), which only more processes average out. The run prints
@@ -103,7 +103,9 @@ export async function measureTracing(opts: {
   seconds: number;
   rounds: number;
   processes: number;
+  percent: number;
 }): Promise<TracingAbc> {
+  const ratio = String(opts.percent / 100);
   // The OTLP sink stands in for the collector in its own process: inside this one it would take
   // CPU from the load generator during the "on" arm only.
   const sink = await start(['-e', SINK], {}, byPort);
@@ -117,7 +119,7 @@ export async function measureTracing(opts: {
     none: [join(DIST, 'bench', 'no-tracing', 'main.js'), opts.apiEnv],
     off: [main, opts.apiEnv],
     on0: [main, { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0' }],
-    on: [main, { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0.1' }],
+    on: [main, { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: ratio }],
   };
   const servers = Object.fromEntries(ARMS.map((a) => [a, [] as Server[]])) as Record<Arm, Server[]>;
   try {
@@ -168,7 +170,7 @@ export async function measureTracing(opts: {
     }
     const profiled = await profileTracingShare(main, {
       ...opts,
-      apiEnv: { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: '0.1' },
+      apiEnv: { ...opts.apiEnv, TRACING_OTLP_ENDPOINT: sinkUrl, TRACING_SAMPLE_RATIO: ratio },
       seconds: opts.rounds * roundSeconds,
     });
     const floor = await measureTracingFloor(sinkUrl);
@@ -183,6 +185,7 @@ export async function measureTracing(opts: {
       rounds: opts.rounds,
       roundSeconds,
       processesPerArm: opts.processes,
+      percent: opts.percent,
       noise: (Math.max(...base) - Math.min(...base)) / rps('none'),
       offDelta: Math.abs(1 - rps('off') / rps('none')),
       lossRatio: 1 - rps('on') / rps('off'),
@@ -198,15 +201,15 @@ export async function measureTracing(opts: {
       `tracing A/B/C (cached list, ${opts.processes} processes per arm, ${opts.rounds} rounds x ${roundSeconds}s each, rotating):\n` +
         ARMS.map(
           (a) =>
-            `  ${LABEL[a].padEnd(16)} ${f(rps(a)).padStart(8)} req/s ${f(cpuPerRequestUs[a]).padStart(5)} µs CPU/req  boot RSS ${arms[a].processes.map((p) => f(p.bootRssMiB)).join('/')} MiB  per process ${arms[a].processes.map((p) => f(p.requests / (opts.rounds * roundSeconds))).join(' ')} req/s`,
+            `  ${label(a, opts.percent).padEnd(16)} ${f(rps(a)).padStart(8)} req/s ${f(cpuPerRequestUs[a]).padStart(5)} µs CPU/req  boot RSS ${arms[a].processes.map((p) => f(p.bootRssMiB)).join('/')} MiB  per process ${arms[a].processes.map((p) => f(p.requests / (opts.rounds * roundSeconds))).join(' ')} req/s`,
         ).join('\n') +
         `\n  off vs no tracing code: ${pct(result.offDelta)} (noise: baseline rounds spread ${pct(result.noise)}); on vs off: throughput loss ${pct(result.lossRatio)} (by process pair ${pct(result.lossByProcessPair.min)} to ${pct(result.lossByProcessPair.max)}), CPU/req ${pct(cpuPerRequestUs.on / cpuPerRequestUs.off - 1)}` +
-        `\n  split: on 0 % vs off ${pct(result.lossSplit.onNothingRecorded)} (every request), on 10 % vs on 0 % ${pct(result.lossSplit.recording)} (recording)` +
-        `\n  tracing on 10 %, CPU-profiled for ${profiled.seconds}s: tracing code itself (direct cost; the A/B above adds the indirect) ${pct(profiled.share)} of its CPU (GC ${pct(profiled.gcUs / profiled.busyUs)} of busy, split alike): ` +
+        `\n  split: on 0 % vs off ${pct(result.lossSplit.onNothingRecorded)} (every request), on ${opts.percent} % vs on 0 % ${pct(result.lossSplit.recording)} (recording)` +
+        `\n  tracing on ${opts.percent} %, CPU-profiled for ${profiled.seconds}s: tracing code itself (direct cost; the A/B above adds the indirect) ${pct(profiled.share)} of its CPU (GC ${pct(profiled.gcUs / profiled.busyUs)} of busy, split alike): ` +
         profiled.byOwner
           .map(([o, us]) => `${o} ${f((us / (profiled.busyUs - profiled.gcUs)) * 100)}`)
           .join(', ') +
-        `\n  SDK floor, no request around it: ${f(floor.usPerRecorded)} µs CPU per recorded cached list (${floor.spansPerRecorded} spans to the sink; runs ${floor.repetitions.map(f).join(', ')}), ${f(floor.usPerRecorded / 10)} µs per request at 10 %; the A/B's recording part: ${f(recordingUs)} µs per request, so ${f(recordingUs * 10)} per recorded one (process CPU under load, the kernel's and GC threads' share included)`,
+        `\n  SDK floor, no request around it: ${f(floor.usPerRecorded)} µs CPU per recorded cached list (${floor.spansPerRecorded} spans to the sink; runs ${floor.repetitions.map(f).join(', ')}), ${f((floor.usPerRecorded * opts.percent) / 100)} µs per request at ${opts.percent} %; the A/B's recording part: ${f(recordingUs)} µs per request, so ${f((recordingUs * 100) / opts.percent)} per recorded one (process CPU under load, the kernel's and GC threads' share included)`,
     );
     return result;
   } finally {
